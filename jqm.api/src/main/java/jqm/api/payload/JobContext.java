@@ -1,0 +1,43 @@
+package jqm.api.payload;
+
+import java.util.Map;
+
+import org.osgi.annotation.versioning.ProviderType;
+
+/**
+ * The running job instance, as its payload sees it. Given to {@link JobPayload#run(JobContext)} and
+ * valid only during that call. Methods may be called from any thread the payload starts, as long as
+ * {@code run} has not returned.
+ */
+@ProviderType
+public interface JobContext {
+
+    /** @return the id of the running job instance, as returned to whoever enqueued it */
+    long instanceId();
+
+    /** @return the name of the job definition (JQM's application name) */
+    String jobName();
+
+    /** @return the name of the node running this instance */
+    String nodeName();
+
+    /**
+     * @return the instance's parameters: the job definition's defaults overridden by the request's
+     *         own; an unmodifiable map, never {@code null}
+     */
+    Map<String, String> parameters();
+
+    /**
+     * Records the progress of the instance, visible to clients while it runs and kept in history.
+     *
+     * @param progress any integer the payload finds meaningful (a percentage, a count...)
+     */
+    void setProgress(int progress);
+
+    /**
+     * Adds a message to the instance, visible to clients while it runs and kept in history.
+     *
+     * @param message a short text; {@code null} is refused with an {@link IllegalArgumentException}
+     */
+    void sendMessage(String message);
+}

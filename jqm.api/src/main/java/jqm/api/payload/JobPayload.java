@@ -1,0 +1,40 @@
+package jqm.api.payload;
+
+import org.osgi.annotation.versioning.ConsumerType;
+
+/**
+ * The code of a job definition, registered as an OSGi service by a payload bundle.
+ *
+ * <p>A payload bundle registers this service with the service property {@value #JOBDEF} naming the
+ * job definition (JQM's "application name") it implements. As soon as such a service is registered
+ * the node knows the job definition and creates it in the database if needed; requests for it can
+ * then be enqueued.
+ *
+ * <p>Threading: {@link #run(JobContext)} is called once per job instance, on a thread the engine
+ * owns for that instance only. Instances of the same job definition may run concurrently. The
+ * engine obtains the service through {@link org.osgi.framework.ServiceObjects}, so a payload that
+ * keeps state per run should register with prototype scope (DS:
+ * {@code @Component(scope = ServiceScope.PROTOTYPE)}); a singleton service must be thread-safe.
+ */
+@ConsumerType
+public interface JobPayload {
+
+    /** The service property naming the job definition this payload implements (a non-empty string). */
+    String JOBDEF = "jqm.jobdef";
+
+    /** Optional service property: a one-line description of the job definition, shown to operators. */
+    String DESCRIPTION = "jqm.jobdef.description";
+
+    /**
+     * Runs one job instance.
+     *
+     * <p>Returning normally ends the instance in state {@code ENDED}. Throwing anything ends it in
+     * state {@code CRASHED}, with the exception's class and message recorded as the reason in the
+     * instance's history.
+     *
+     * @param context the running instance: its id, parameters, progress and messages; valid only
+     *        during this call
+     * @throws Exception any failure of the job
+     */
+    void run(JobContext context) throws Exception;
+}

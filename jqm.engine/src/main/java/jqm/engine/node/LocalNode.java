@@ -1,0 +1,77 @@
+package jqm.engine.node;
+
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.util.List;
+
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.Designate;
+import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import jqm.engine.store.Store;
+
+/**
+ * This node: its name, its registration in the cluster's database when it starts, and the recovery
+ * of the instances a previous life of the node left behind.
+ */
+@Component(service = LocalNode.class, configurationPid = LocalNode.PID, configurationPolicy = ConfigurationPolicy.OPTIONAL, immediate = true)
+@Designate(ocd = LocalNode.Config.class)
+public class LocalNode {
+    public static final String PID = "jqm.node";
+
+    private static final Logger LOG = LoggerFactory.getLogger(LocalNode.class);
+
+    @ObjectClassDefinition(name = "JQM node", description = "This node's identity in the cluster")
+    public @interface Config {
+        @AttributeDefinition(name = "Node name", description = "Unique in the cluster. Empty: the host name.")
+        String name() default "";
+
+        @AttributeDefinition(name = "Default slots", description = "Concurrent instances of the DEFAULT queue given to this node when it is created", min = "1")
+        int default_slots() default 4;
+
+        @AttributeDefinition(name = "Default polling interval (ms)", description = "Polling interval of the DEFAULT queue given to this node when it is created", min = "100")
+        long default_polling_ms() default 1000;
+
+        @AttributeDefinition(name = "Stop timeout (s)", description = "How long a stopping node waits for its running instances", min = "0")
+        int stop_timeout_seconds() default 30;
+    }
+
+    private final String name;
+    private final int stopTimeoutSeconds;
+
+    @Activate
+    public LocalNode(Config config, @Reference Store store) {
+        this.name = config.name().isBlank() ? hostName() : config.name().trim();
+        this.stopTimeoutSeconds = config.stop_timeout_seconds();
+        List<Long> crashed = store.registerNode(name, config.default_slots(), config.default_polling_ms());
+        if (!crashed.isEmpty()) {
+            LOG.warn("Node {} found {} instance(s) left attributed or running by its previous run and marked them CRASHED: {}",
+                    name, crashed.size(), crashed);
+        }
+        LOG.info("Node {} registered", name);
+    }
+
+    private static String hostName() {
+        try {
+            return InetAddress.getLocalHost().getHostName();
+        } catch (UnknownHostException e) {
+            return "localhost";
+        }
+    }
+
+    /** @return the node's name, unique in the cluster */
+    public String name() {
+        return name;
+    }
+
+    /** @return how long a stopping node waits for its running instances, in seconds */
+    public int stopTimeoutSeconds() {
+        return stopTimeoutSeconds;
+    }
+}

@@ -1,0 +1,2 @@
+/** This node: its identity in the cluster and what happens when it starts. */
+package jqm.engine.node;

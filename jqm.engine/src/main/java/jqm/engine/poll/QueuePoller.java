@@ -1,0 +1,164 @@
+package jqm.engine.poll;
+
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import jqm.engine.run.PayloadRunner;
+import jqm.engine.store.Claim;
+import jqm.engine.store.Store;
+
+/**
+ * Polls one queue for one node: claims waiting instances for its free slots, never more, and runs
+ * each on a thread of its own. Woken at once by an enqueue on this node or by an instance ending,
+ * otherwise every polling interval.
+ */
+final class QueuePoller {
+    private static final Logger LOG = LoggerFactory.getLogger(QueuePoller.class);
+    private static final long MAX_BACKOFF_MS = 30_000;
+
+    private final String queueName;
+    private final String nodeName;
+    private final int slots;
+    private final long intervalMs;
+    private final Store store;
+    private final PayloadRunner runner;
+    private final AtomicInteger running = new AtomicInteger();
+    private final ExecutorService workers;
+    private final Thread loop;
+    private final Object signal = new Object();
+    private boolean woken;
+    private volatile boolean stopping;
+    private volatile long lastPoll;
+
+    QueuePoller(String queueName, String nodeName, int slots, long intervalMs, Store store, PayloadRunner runner) {
+        this.queueName = queueName;
+        this.nodeName = nodeName;
+        this.slots = slots;
+        this.intervalMs = intervalMs;
+        this.store = store;
+        this.runner = runner;
+        AtomicInteger n = new AtomicInteger();
+        this.workers = Executors.newCachedThreadPool(r -> {
+            Thread t = new Thread(r, "jqm-" + queueName + "-runner-" + n.incrementAndGet());
+            t.setDaemon(false);
+            return t;
+        });
+        this.loop = new Thread(this::pollLoop, "jqm-" + queueName + "-poller");
+    }
+
+    void start() {
+        loop.start();
+        LOG.info("Polling queue {} with {} slots every {} ms", queueName, slots, intervalMs);
+    }
+
+    /** Asks for a poll now instead of at the end of the interval. */
+    void wake() {
+        synchronized (signal) {
+            woken = true;
+            signal.notifyAll();
+        }
+    }
+
+    private void pollLoop() {
+        long failures = 0;
+        while (!stopping) {
+            long wait = intervalMs;
+            try {
+                int free = slots - running.get();
+                if (free > 0) {
+                    List<Claim> claims = store.claim(queueName, nodeName, free);
+                    for (Claim c : claims) {
+                        running.incrementAndGet();
+                        workers.execute(() -> runOne(c));
+                    }
+                }
+                lastPoll = System.currentTimeMillis();
+                if (failures > 0) {
+                    LOG.info("Queue {} polls again after {} failed attempt(s)", queueName, failures);
+                    failures = 0;
+                }
+            } catch (RuntimeException e) {
+                failures++;
+                if (failures == 1) {
+                    LOG.error("Queue {} cannot be polled, retrying with backoff: {}", queueName, e.getMessage());
+                }
+                wait = Math.min(MAX_BACKOFF_MS, intervalMs * (1L << Math.min(failures, 5)));
+            }
+            awaitSignal(wait);
+        }
+    }
+
+    private void awaitSignal(long ms) {
+        synchronized (signal) {
+            long deadline = System.currentTimeMillis() + ms;
+            while (!woken && !stopping) {
+                long left = deadline - System.currentTimeMillis();
+                if (left <= 0) {
+                    break;
+                }
+                try {
+                    signal.wait(left);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
+            woken = false;
+        }
+    }
+
+    private void runOne(Claim c) {
+        try {
+            runner.run(c);
+        } catch (RuntimeException e) {
+            LOG.error("Instance {} could not be run or ended; it will be marked CRASHED when the node restarts", c.id(), e);
+        } finally {
+            running.decrementAndGet();
+            wake();
+        }
+    }
+
+    /** Stops claiming; running instances go on. */
+    void requestStop() {
+        stopping = true;
+        wake();
+    }
+
+    /**
+     * Stops claiming, then waits up to the timeout for the running instances to end.
+     *
+     * @return the number of instances still running when the wait ended
+     */
+    int stop(long timeoutSeconds) {
+        requestStop();
+        try {
+            loop.join(TimeUnit.SECONDS.toMillis(5));
+            workers.shutdown();
+            if (!workers.awaitTermination(timeoutSeconds, TimeUnit.SECONDS)) {
+                LOG.warn("Queue {}: {} instance(s) still running after {} s; they will be marked CRASHED at restart",
+                        queueName, running.get(), timeoutSeconds);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return running.get();
+    }
+
+    String queueName() {
+        return queueName;
+    }
+
+    int running() {
+        return running.get();
+    }
+
+    long lastPoll() {
+        return lastPoll;
+    }
+}

@@ -1,0 +1,53 @@
+package jqm.engine.run;
+
+import java.util.Map;
+
+import jqm.api.payload.JobContext;
+import jqm.engine.store.Claim;
+import jqm.engine.store.Store;
+
+/** The {@link JobContext} of one running instance. */
+final class RunningContext implements JobContext {
+    private final Claim claim;
+    private final String nodeName;
+    private final Store store;
+
+    RunningContext(Claim claim, String nodeName, Store store) {
+        this.claim = claim;
+        this.nodeName = nodeName;
+        this.store = store;
+    }
+
+    @Override
+    public long instanceId() {
+        return claim.id();
+    }
+
+    @Override
+    public String jobName() {
+        return claim.jobName();
+    }
+
+    @Override
+    public String nodeName() {
+        return nodeName;
+    }
+
+    @Override
+    public Map<String, String> parameters() {
+        return Map.copyOf(claim.parameters());
+    }
+
+    @Override
+    public void setProgress(int progress) {
+        store.setProgress(claim.id(), progress);
+    }
+
+    @Override
+    public void sendMessage(String message) {
+        if (message == null) {
+            throw new IllegalArgumentException("A message cannot be null");
+        }
+        store.addMessage(claim.id(), message);
+    }
+}

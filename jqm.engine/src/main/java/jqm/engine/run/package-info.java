@@ -1,0 +1,2 @@
+/** Runs claimed job instances: finds their payload, calls it, and records how they ended. */
+package jqm.engine.run;

@@ -1,0 +1,29 @@
+package jqm.sample.hello;
+
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ServiceScope;
+
+import jqm.api.payload.JobContext;
+import jqm.api.payload.JobPayload;
+
+/**
+ * The job definition {@code HelloWorld}: greets whoever the parameter {@code name} names (the world
+ * by default), reports progress, and ends. A parameter {@code fail=true} makes it throw, to see a
+ * CRASHED instance.
+ */
+@Component(scope = ServiceScope.PROTOTYPE, property = { JobPayload.JOBDEF + "=HelloWorld",
+        JobPayload.DESCRIPTION + "=Says hello, reports progress and ends" })
+public class HelloWorld implements JobPayload {
+    @Override
+    public void run(JobContext context) {
+        String name = context.parameters().getOrDefault("name", "world");
+        context.setProgress(50);
+        String line = "Hello, " + name + "! (instance " + context.instanceId() + " on node " + context.nodeName() + ")";
+        System.out.println(line);
+        context.sendMessage(line);
+        if (Boolean.parseBoolean(context.parameters().get("fail"))) {
+            throw new IllegalStateException("Failing as asked by the parameter fail=true");
+        }
+        context.setProgress(100);
+    }
+}

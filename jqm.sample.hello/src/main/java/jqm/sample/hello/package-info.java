@@ -1,0 +1,2 @@
+/** The sample payload bundle: the job definition HelloWorld. */
+package jqm.sample.hello;
