@@ -46,8 +46,12 @@ public class ReadyReporter {
             return;
         }
         boolean served = false;
-        for (ServletContextDTO ctx : runtime.getRuntimeDTO().servletContextDTOs) {
-            served |= Arrays.stream(ctx.servletDTOs).anyMatch(s -> EnqueueServlet.NAME.equals(s.name));
+        try {
+            for (ServletContextDTO ctx : runtime.getRuntimeDTO().servletContextDTOs) {
+                served |= Arrays.stream(ctx.servletDTOs).anyMatch(s -> EnqueueServlet.NAME.equals(s.name));
+            }
+        } catch (IllegalStateException e) {
+            return; // that runtime is already gone (HTTP restarted with new configuration); its successor will tell
         }
         if (served && reported.compareAndSet(false, true)) {
             long ms = ManagementFactory.getRuntimeMXBean().getUptime();
