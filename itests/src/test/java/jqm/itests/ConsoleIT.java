@@ -1,0 +1,78 @@
+package jqm.itests;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertTrue;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+
+import org.apache.felix.service.command.CommandProcessor;
+import org.apache.felix.service.command.CommandSession;
+import org.junit.After;
+import org.junit.Before;
+import org.junit.Test;
+import org.junit.runner.RunWith;
+import org.ops4j.pax.exam.junit.PaxExam;
+import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
+import org.ops4j.pax.exam.spi.reactors.PerClass;
+
+import jqm.api.client.JqmInvalidRequestException;
+import jqm.api.client.State;
+
+/** The jqm:* Gogo commands, run through the Gogo command processor as the console runs them. */
+@RunWith(PaxExam.class)
+@ExamReactorStrategy(PerClass.class)
+public class ConsoleIT extends JqmTestSupport {
+    private CommandSession session;
+    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+
+    @Before
+    public void session() throws Exception {
+        deploySample();
+        awaitService("(&(osgi.command.scope=jqm)(osgi.command.function=enqueue))");
+        PrintStream ps = new PrintStream(out, true);
+        session = service(CommandProcessor.class).createSession(new ByteArrayInputStream(new byte[0]), ps, ps);
+    }
+
+    @After
+    public void close() {
+        session.close();
+    }
+
+    private String run(String command) throws Exception {
+        Object result = session.execute(command);
+        return result == null ? "" : session.format(result, org.apache.felix.service.command.Converter.INSPECT).toString();
+    }
+
+    @Test
+    public void enqueueStatusAndJobs() throws Exception {
+        long id = Long.parseLong(run("jqm:enqueue HelloWorld name=Console").trim());
+        assertEquals(State.ENDED, awaitEnd(id).getState());
+
+        String status = run("jqm:status " + id);
+        assertTrue(status, status.matches("(?s).*State\\s+ENDED.*"));
+        assertTrue(status, status.contains("name=Console"));
+        assertTrue(status, status.contains("Hello, Console!"));
+
+        String jobs = run("jqm:jobs");
+        assertTrue(jobs, jobs.startsWith("ID"));
+        assertTrue(jobs, jobs.matches("(?s).*\\n" + id + "\\s+HelloWorld\\s+ENDED\\s+DEFAULT\\s+" + NODE + ".*"));
+    }
+
+    @Test
+    public void errorsSayWhatIsWrong() throws Exception {
+        assertTrue(thrown(JqmInvalidRequestException.class, () -> run("jqm:enqueue NoSuchJob")).getMessage()
+                .contains("NoSuchJob"));
+        assertTrue(thrown(IllegalArgumentException.class, () -> run("jqm:enqueue HelloWorld novalue")).getMessage()
+                .contains("key=value"));
+        assertTrue(thrown(Exception.class, () -> run("jqm:status 987654321")).getMessage().contains("987654321"));
+    }
+
+    @Test
+    public void commandsHaveHelp() throws Exception {
+        String help = run("help jqm:enqueue") + out;
+        assertTrue(help, help.contains("Enqueues a job request"));
+        assertTrue(help, help.contains("parameters of the run, each as key=value"));
+    }
+}
