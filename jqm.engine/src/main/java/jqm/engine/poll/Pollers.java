@@ -1,5 +1,6 @@
 package jqm.engine.poll;
 
+import java.lang.management.ManagementFactory;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -9,6 +10,9 @@ import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import jqm.engine.model.QueueMapping;
 import jqm.engine.node.LocalNode;
 import jqm.engine.run.PayloadRunner;
@@ -17,6 +21,7 @@ import jqm.engine.store.Store;
 /** Starts one poller for each queue this node is mapped to, and stops them all when the engine stops. */
 @Component(service = Pollers.class, immediate = true)
 public class Pollers {
+    private static final Logger LOG = LoggerFactory.getLogger(Pollers.class);
     private final LocalNode node;
     private final Map<String, QueuePoller> pollers = new ConcurrentHashMap<>();
 
@@ -30,6 +35,8 @@ public class Pollers {
             pollers.put(m.getQueueName(), p);
             p.start();
         }
+        LOG.info("Node {} polling {} queue(s), {} ms after launch", node.name(), pollers.size(),
+                ManagementFactory.getRuntimeMXBean().getUptime());
     }
 
     /** Wakes the poller of a queue, if this node polls it, so that a new instance starts at once. */
@@ -42,8 +49,12 @@ public class Pollers {
 
     @Deactivate
     void stop() {
+        int running = pollers.values().stream().mapToInt(QueuePoller::running).sum();
+        LOG.info("Node {} stopping: no more claims; waiting up to {} s for {} running instance(s)", node.name(),
+                node.stopTimeoutSeconds(), running);
         pollers.values().forEach(QueuePoller::requestStop);
         pollers.values().forEach(p -> p.stop(node.stopTimeoutSeconds()));
         pollers.clear();
+        LOG.info("Node {} stopped polling", node.name());
     }
 }

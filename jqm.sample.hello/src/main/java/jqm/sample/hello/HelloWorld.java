@@ -8,15 +8,21 @@ import jqm.api.payload.JobPayload;
 
 /**
  * The job definition {@code HelloWorld}: greets whoever the parameter {@code name} names (the world
- * by default), reports progress, and ends. A parameter {@code fail=true} makes it throw, to see a
- * CRASHED instance.
+ * by default), reports progress, and ends. A parameter {@code seconds=N} makes it take N seconds
+ * (reporting progress each second), to watch a running instance; {@code fail=true} makes it throw,
+ * to see a CRASHED instance.
  */
 @Component(scope = ServiceScope.PROTOTYPE, property = { JobPayload.JOBDEF + "=HelloWorld",
         JobPayload.DESCRIPTION + "=Says hello, reports progress and ends" })
 public class HelloWorld implements JobPayload {
     @Override
-    public void run(JobContext context) {
+    public void run(JobContext context) throws InterruptedException {
         String name = context.parameters().getOrDefault("name", "world");
+        int seconds = Integer.parseInt(context.parameters().getOrDefault("seconds", "0"));
+        for (int s = 0; s < seconds; s++) {
+            context.setProgress(s * 100 / seconds);
+            Thread.sleep(1000);
+        }
         context.setProgress(50);
         String line = "Hello, " + name + "! (instance " + context.instanceId() + " on node " + context.nodeName() + ")";
         System.out.println(line);

@@ -1,0 +1,165 @@
+package jqm.itests;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertTrue;
+import static org.junit.Assert.fail;
+
+import java.io.File;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.junit.After;
+import org.junit.Before;
+import org.junit.Test;
+
+/**
+ * The node as a user starts it: run/jqm on a new node root, with standard input closed (as under a
+ * script or a service manager), driven over HTTP with the sample payload from the fresh root.
+ */
+public class LauncherIT {
+    private static final long TIMEOUT_MS = 60_000;
+
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private Path root;
+    private Path log;
+    private int port;
+    private Process node;
+
+    @Before
+    public void newRoot() throws IOException {
+        Path target = Paths.get(System.getProperty("jqm.it.target"));
+        root = Files.createTempDirectory(target, "node-root-").resolve("jqm");
+        log = root.getParent().resolve("node.log");
+        try (ServerSocket s = new ServerSocket(0)) {
+            port = s.getLocalPort();
+        }
+    }
+
+    @After
+    public void stop() throws InterruptedException {
+        if (node != null && node.isAlive()) {
+            node.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+        }
+    }
+
+    private Process start() throws IOException {
+        ProcessBuilder pb = new ProcessBuilder("bash", Paths.get(System.getProperty("jqm.it.repo"), "run", "jqm").toString());
+        pb.environment().put("JQM_ROOT", root.toString());
+        pb.environment().put("JQM_HTTP_PORT", Integer.toString(port));
+        pb.redirectInput(new File("/dev/null"));
+        pb.redirectErrorStream(true);
+        pb.redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+        node = pb.start();
+        return node;
+    }
+
+    /** Waits for a line of the node's output matching the pattern, searched from an offset. */
+    private Matcher awaitLog(String regex, int from) throws Exception {
+        Pattern p = Pattern.compile(regex);
+        long deadline = System.currentTimeMillis() + TIMEOUT_MS;
+        while (System.currentTimeMillis() < deadline) {
+            String out = Files.exists(log) ? Files.readString(log, StandardCharsets.UTF_8) : "";
+            Matcher m = p.matcher(out.substring(Math.min(from, out.length())));
+            if (m.find()) {
+                return m;
+            }
+            if (!node.isAlive()) {
+                fail("the node exited with " + node.exitValue() + " before logging /" + regex + "/:\n" + out);
+            }
+            Thread.sleep(100);
+        }
+        fail("the node did not log /" + regex + "/ within " + TIMEOUT_MS + " ms:\n" + Files.readString(log));
+        return null;
+    }
+
+    private int logLength() throws IOException {
+        return Files.exists(log) ? Files.readString(log, StandardCharsets.UTF_8).length() : 0;
+    }
+
+    private String base() {
+        return "http://127.0.0.1:" + port + "/ws/simple/";
+    }
+
+    private long enqueue(String form) throws Exception {
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(base() + "ji"))
+                .header("Content-Type", "application/x-www-form-urlencoded").POST(HttpRequest.BodyPublishers.ofString(form))
+                .build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(r.body(), 200, r.statusCode());
+        return Long.parseLong(r.body().trim());
+    }
+
+    private String status(long id) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create(base() + "status?id=" + id)).build(),
+                HttpResponse.BodyHandlers.ofString()).body().trim();
+    }
+
+    private String awaitStatus(long id, String... wanted) throws Exception {
+        long deadline = System.currentTimeMillis() + TIMEOUT_MS;
+        String s = status(id);
+        while (!java.util.Arrays.asList(wanted).contains(s)) {
+            if (System.currentTimeMillis() > deadline) {
+                fail("instance " + id + " is " + s);
+            }
+            Thread.sleep(100);
+            s = status(id);
+        }
+        return s;
+    }
+
+    @Test
+    public void aFreshRootRunsHelloWorldOverHttpAndLogsItsStartTime() throws Exception {
+        start();
+        Matcher ready = awaitLog("JQM node accepting HTTP requests at http://127\\.0\\.0\\.1:" + port + "/ \\((\\d+) ms after launch\\)", 0);
+        assertTrue(Long.parseLong(ready.group(1)) > 0);
+        // The node was started with standard input closed: the console ended, the node did not.
+        awaitLog("Node \\S+ polling 1 queue", 0);
+        assertTrue(node.isAlive());
+
+        for (String dir : new String[] { "conf", "payloads", "bundles/optional", "logs", "files", "db" }) {
+            assertTrue(dir, Files.isDirectory(root.resolve(dir)));
+        }
+        assertTrue(Files.exists(root.resolve("payloads/jqm.sample.hello.jar")));
+        assertTrue("optional bundles are shipped", Files.exists(root.resolve("bundles/optional/jqm.rest.jar")));
+        assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(root)));
+
+        long id = enqueue("applicationname=HelloWorld&parameterNames=name&parameterValues=Launcher");
+        assertEquals("ENDED", awaitStatus(id, "ENDED", "CRASHED"));
+
+        // SIGTERM, as a service manager stops it: a clean stop, within the stop timeout.
+        node.destroy();
+        assertTrue("the node stops on SIGTERM", node.waitFor(60, TimeUnit.SECONDS));
+        awaitLog("Node \\S+ stopped polling", 0);
+    }
+
+    @Test
+    public void aNodeKilledWhileRunningMarksTheInstanceCrashedWhenItRestarts() throws Exception {
+        start();
+        awaitLog("JQM node accepting HTTP requests", 0);
+        long id = enqueue("applicationname=HelloWorld&parameterNames=seconds&parameterValues=120");
+        awaitStatus(id, "RUNNING");
+
+        node.destroyForcibly(); // SIGKILL: nothing runs on the way out
+        assertTrue(node.waitFor(30, TimeUnit.SECONDS));
+        assertEquals("RUNNING is what the database says of a dead node's instance", 137, node.exitValue());
+
+        int before = logLength();
+        start();
+        awaitLog("JQM node accepting HTTP requests", before);
+        awaitLog("found 1 instance\\(s\\) left attributed or running by its previous run and marked them CRASHED: \\[" + id + "\\]",
+                before);
+        assertEquals("CRASHED", status(id));
+    }
+}
