@@ -138,6 +138,12 @@ public class LauncherIT {
         long id = enqueue("applicationname=HelloWorld&parameterNames=name&parameterValues=Launcher");
         assertEquals("ENDED", awaitStatus(id, "ENDED", "CRASHED"));
 
+        // An operator declares a queue with a file in conf/, while the node runs; a misnamed file is reported.
+        Files.writeString(root.resolve("conf/jqm.queue-reports.cfg"), "description=Monthly reports\nmax.concurrent=2\n");
+        awaitLog("Polling queue reports with 2 slots", 0);
+        Files.writeString(root.resolve("conf/jqm.queue~misnamed.cfg"), "max.concurrent=2\n");
+        awaitLog("Configuration jqm.queue~misnamed is not read as a queue: name its file jqm.queue-misnamed.cfg", 0);
+
         // SIGTERM, as a service manager stops it: a clean stop, within the stop timeout.
         node.destroy();
         assertTrue("the node stops on SIGTERM", node.waitFor(60, TimeUnit.SECONDS));

@@ -43,4 +43,7 @@ public interface JqmClient {
      * @throws JqmInvalidRequestException when the limit is out of range
      */
     List<JobInstance> getJobs(int limit);
+
+    /** @return the queues of the cluster, by name, never {@code null} */
+    List<Queue> getQueues();
 }

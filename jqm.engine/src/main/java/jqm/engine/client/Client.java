@@ -15,6 +15,7 @@ import jqm.api.client.JqmClient;
 import jqm.api.client.JqmClientException;
 import jqm.api.client.JqmInvalidRequestException;
 import jqm.api.client.NoSuchJobInstanceException;
+import jqm.api.client.Queue;
 import jqm.engine.model.Instance;
 import jqm.engine.model.JobDefinition;
 import jqm.engine.poll.Pollers;
@@ -71,6 +72,15 @@ public class Client implements JqmClient {
     public JobInstance get(long id) {
         try {
             return store.get(id).orElseThrow(() -> new NoSuchJobInstanceException(id));
+        } catch (StoreException e) {
+            throw new JqmClientException(e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public List<Queue> getQueues() {
+        try {
+            return store.queues();
         } catch (StoreException e) {
             throw new JqmClientException(e.getMessage(), e);
         }

@@ -40,15 +40,20 @@ public class LocalNode {
 
         @AttributeDefinition(name = "Stop timeout (s)", description = "How long a stopping node waits for its running instances", min = "0")
         int stop_timeout_seconds() default 30;
+
+        @AttributeDefinition(name = "Refresh period (s)", description = "How often the node rereads its queue mappings from the database (changes made through this node apply at once)", min = "1")
+        int refresh_seconds() default 30;
     }
 
     private final String name;
     private final int stopTimeoutSeconds;
+    private final int refreshSeconds;
 
     @Activate
     public LocalNode(Config config, @Reference Store store) {
         this.name = config.name().isBlank() ? hostName() : config.name().trim();
         this.stopTimeoutSeconds = config.stop_timeout_seconds();
+        this.refreshSeconds = config.refresh_seconds();
         List<Long> crashed = store.registerNode(name, config.default_slots(), config.default_polling_ms());
         if (!crashed.isEmpty()) {
             LOG.warn("Node {} found {} instance(s) left attributed or running by its previous run and marked them CRASHED: {}",
@@ -68,6 +73,11 @@ public class LocalNode {
     /** @return the node's name, unique in the cluster */
     public String name() {
         return name;
+    }
+
+    /** @return how often the node rereads its queue mappings, in seconds */
+    public int refreshSeconds() {
+        return refreshSeconds;
     }
 
     /** @return how long a stopping node waits for its running instances, in seconds */

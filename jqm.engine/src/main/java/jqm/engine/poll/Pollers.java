@@ -1,15 +1,17 @@
 package jqm.engine.poll;
 
 import java.lang.management.ManagementFactory;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
-
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -18,30 +20,88 @@ import jqm.engine.node.LocalNode;
 import jqm.engine.run.PayloadRunner;
 import jqm.engine.store.Store;
 
-/** Starts one poller for each queue this node is mapped to, and stops them all when the engine stops. */
+/**
+ * Runs one poller for each queue this node is mapped to in the database, and follows the mappings
+ * as they change: at once when told ({@link #refresh()}), otherwise every refresh period. A poller
+ * whose mapping is gone or disabled stops claiming at once and ends when its running instances
+ * have ended.
+ */
 @Component(service = Pollers.class, immediate = true)
 public class Pollers {
     private static final Logger LOG = LoggerFactory.getLogger(Pollers.class);
+
     private final LocalNode node;
-    private final Map<String, QueuePoller> pollers = new ConcurrentHashMap<>();
+    private final Store store;
+    private final PayloadRunner runner;
+    /** Guarded by this. */
+    private final Map<String, QueuePoller> pollers = new HashMap<>();
+    private final ScheduledExecutorService timer;
+    private boolean stopped;
 
     @Activate
     public Pollers(@Reference LocalNode node, @Reference Store store, @Reference PayloadRunner runner) {
         this.node = node;
-        List<QueueMapping> mappings = store.mappingsOf(node.name());
-        for (QueueMapping m : mappings) {
-            QueuePoller p = new QueuePoller(m.getQueueName(), node.name(), m.getMaxConcurrent(), m.getPollingIntervalMs(),
-                    store, runner);
-            pollers.put(m.getQueueName(), p);
-            p.start();
-        }
+        this.store = store;
+        this.runner = runner;
+        ScheduledThreadPoolExecutor t = new ScheduledThreadPoolExecutor(1, r -> new Thread(r, "jqm-pollers-refresh"));
+        t.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
+        this.timer = t;
+        apply(store.mappingsOf(node.name()));
         LOG.info("Node {} polling {} queue(s), {} ms after launch", node.name(), pollers.size(),
                 ManagementFactory.getRuntimeMXBean().getUptime());
+        long period = node.refreshSeconds();
+        timer.scheduleWithFixedDelay(this::refreshQuietly, period, period, TimeUnit.SECONDS);
+    }
+
+    /** Reads this node's mappings from the database now and applies them. */
+    public void refresh() {
+        apply(store.mappingsOf(node.name()));
+    }
+
+    private void refreshQuietly() {
+        try {
+            refresh();
+        } catch (RuntimeException e) {
+            LOG.warn("Node {} could not read its queue mappings: {}", node.name(), e.getMessage());
+        }
+    }
+
+    private synchronized void apply(List<QueueMapping> mappings) {
+        if (stopped) {
+            return;
+        }
+        Map<String, QueueMapping> wanted = new HashMap<>();
+        for (QueueMapping m : mappings) {
+            wanted.put(m.getQueueName(), m);
+        }
+        for (String queue : List.copyOf(pollers.keySet())) {
+            if (!wanted.containsKey(queue)) {
+                QueuePoller gone = pollers.remove(queue);
+                gone.requestStop();
+                LOG.info("Node {} no longer polls queue {}; {} running instance(s) go on to their end", node.name(), queue,
+                        gone.running());
+                new Thread(() -> gone.stop(node.stopTimeoutSeconds()), "jqm-" + queue + "-stopping").start();
+            }
+        }
+        for (QueueMapping m : wanted.values()) {
+            QueuePoller p = pollers.get(m.getQueueName());
+            if (p == null) {
+                p = new QueuePoller(m.getQueueName(), node.name(), m.getMaxConcurrent(), m.getPollingIntervalMs(), store,
+                        runner);
+                pollers.put(m.getQueueName(), p);
+                p.start();
+            } else {
+                p.reconfigure(m.getMaxConcurrent(), m.getPollingIntervalMs());
+            }
+        }
     }
 
     /** Wakes the poller of a queue, if this node polls it, so that a new instance starts at once. */
     public void wake(String queueName) {
-        QueuePoller p = pollers.get(queueName);
+        QueuePoller p;
+        synchronized (this) {
+            p = pollers.get(queueName);
+        }
         if (p != null) {
             p.wake();
         }
@@ -49,12 +109,18 @@ public class Pollers {
 
     @Deactivate
     void stop() {
-        int running = pollers.values().stream().mapToInt(QueuePoller::running).sum();
+        List<QueuePoller> all;
+        synchronized (this) {
+            stopped = true;
+            all = List.copyOf(pollers.values());
+            pollers.clear();
+        }
+        timer.shutdownNow();
+        int running = all.stream().mapToInt(QueuePoller::running).sum();
         LOG.info("Node {} stopping: no more claims; waiting up to {} s for {} running instance(s)", node.name(),
                 node.stopTimeoutSeconds(), running);
-        pollers.values().forEach(QueuePoller::requestStop);
-        pollers.values().forEach(p -> p.stop(node.stopTimeoutSeconds()));
-        pollers.clear();
+        all.forEach(QueuePoller::requestStop);
+        all.forEach(p -> p.stop(node.stopTimeoutSeconds()));
         LOG.info("Node {} stopped polling", node.name());
     }
 }

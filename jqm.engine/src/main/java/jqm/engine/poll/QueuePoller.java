@@ -24,8 +24,8 @@ final class QueuePoller {
 
     private final String queueName;
     private final String nodeName;
-    private final int slots;
-    private final long intervalMs;
+    private volatile int slots;
+    private volatile long intervalMs;
     private final Store store;
     private final PayloadRunner runner;
     private final AtomicInteger running = new AtomicInteger();
@@ -55,6 +55,25 @@ final class QueuePoller {
     void start() {
         loop.start();
         LOG.info("Polling queue {} with {} slots every {} ms", queueName, slots, intervalMs);
+    }
+
+    /** Changes the slots and polling interval; applied from the next poll. */
+    void reconfigure(int slots, long intervalMs) {
+        if (slots != this.slots || intervalMs != this.intervalMs) {
+            LOG.info("Queue {}: now {} slots every {} ms (was {} slots every {} ms)", queueName, slots, intervalMs,
+                    this.slots, this.intervalMs);
+            this.slots = slots;
+            this.intervalMs = intervalMs;
+            wake();
+        }
+    }
+
+    int slots() {
+        return slots;
+    }
+
+    long intervalMs() {
+        return intervalMs;
     }
 
     /** Asks for a poll now instead of at the end of the interval. */

@@ -155,6 +155,66 @@ public class Store {
                 .setParameter("node", nodeName).getResultList());
     }
 
+    /**
+     * Declares a queue (created if the cluster does not have it) and this node's mapping to it,
+     * created or changed to the given slots, interval and enabled flag.
+     *
+     * @return whether anything changed
+     */
+    public boolean declareQueue(String queueName, String description, String nodeName, int slots, long intervalMs,
+            boolean enabled) {
+        return tx("declare queue " + queueName, em -> {
+            boolean changed = false;
+            List<Queue> queues = em.createQuery("SELECT q FROM Queue q WHERE q.name = :name", Queue.class)
+                    .setParameter("name", queueName).getResultList();
+            Queue q = queues.isEmpty() ? new Queue() : queues.get(0);
+            if (queues.isEmpty()) {
+                q.setName(queueName);
+                em.persist(q);
+                changed = true;
+            }
+            if (description != null && !description.isBlank() && !description.equals(q.getDescription())) {
+                q.setDescription(description);
+                changed = true;
+            }
+            List<QueueMapping> mappings = em.createQuery(
+                    "SELECT m FROM QueueMapping m WHERE m.nodeName = :node AND m.queueName = :q", QueueMapping.class)
+                    .setParameter("node", nodeName).setParameter("q", queueName).getResultList();
+            QueueMapping m = mappings.isEmpty() ? new QueueMapping() : mappings.get(0);
+            if (mappings.isEmpty()) {
+                m.setNodeName(nodeName);
+                m.setQueueName(queueName);
+                em.persist(m);
+                changed = true;
+            }
+            changed |= m.getMaxConcurrent() != slots || m.getPollingIntervalMs() != intervalMs || m.isEnabled() != enabled;
+            m.setMaxConcurrent(slots);
+            m.setPollingIntervalMs(intervalMs);
+            m.setEnabled(enabled);
+            return changed;
+        });
+    }
+
+    /** Removes a node's mapping to a queue; the queue and its instances stay. */
+    public void removeMapping(String nodeName, String queueName) {
+        tx("remove the mapping of node " + nodeName + " to queue " + queueName, em -> em
+                .createQuery("DELETE FROM QueueMapping m WHERE m.nodeName = :node AND m.queueName = :q")
+                .setParameter("node", nodeName).setParameter("q", queueName).executeUpdate());
+    }
+
+    /** @return the queues of the cluster, by name */
+    public List<jqm.api.client.Queue> queues() {
+        return tx("list queues", em -> em.createQuery("SELECT q FROM Queue q ORDER BY q.name", Queue.class).getResultList()
+                .stream().map(q -> {
+                    jqm.api.client.Queue dto = new jqm.api.client.Queue();
+                    dto.setId(q.getId());
+                    dto.setName(q.getName());
+                    dto.setDescription(q.getDescription());
+                    dto.setDefaultQueue(DEFAULT_QUEUE.equals(q.getName()));
+                    return dto;
+                }).toList());
+    }
+
     /** @return whether a queue of that name exists */
     public boolean queueExists(String queueName) {
         return tx("read queue " + queueName, em -> !em.createQuery("SELECT q.id FROM Queue q WHERE q.name = :name")

@@ -1,0 +1,2 @@
+/** Queues declared by operators in configuration files ({@code conf/jqm.queue~NAME.cfg}). */
+package jqm.engine.queue;
