@@ -33,6 +33,7 @@ public class JobInstance {
     private Instant attributionDate;
     private Instant beganRunningDate;
     private Instant endDate;
+    private Instant runAfter;
 
     /** @return the id given at enqueue time, unique in the cluster */
     public long getId() {
@@ -221,6 +222,15 @@ public class JobInstance {
 
     public void setEndDate(Instant endDate) {
         this.endDate = endDate;
+    }
+
+    /** @return the moment before which it was not to start, or {@code null} */
+    public Instant getRunAfter() {
+        return runAfter;
+    }
+
+    public void setRunAfter(Instant runAfter) {
+        this.runAfter = runAfter;
     }
 
     @Override

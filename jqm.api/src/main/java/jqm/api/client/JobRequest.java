@@ -29,6 +29,8 @@ public class JobRequest {
     private String queueName;
     private Integer priority;
     private Map<String, String> parameters = new LinkedHashMap<>();
+    private java.time.Instant runAfter;
+    private boolean startHeld;
 
     /** An empty request; at least {@link #setApplicationName(String)} must be called before use. */
     public JobRequest() {
@@ -162,6 +164,29 @@ public class JobRequest {
 
     public JobRequest setPriority(Integer priority) {
         this.priority = priority;
+        return this;
+    }
+
+    /**
+     * @return the moment before which the instance must not start ({@code SCHEDULED} until then), or
+     *         {@code null} to start as soon as a node is free
+     */
+    public java.time.Instant getRunAfter() {
+        return runAfter;
+    }
+
+    public JobRequest setRunAfter(java.time.Instant runAfter) {
+        this.runAfter = runAfter;
+        return this;
+    }
+
+    /** @return whether the instance is created HOLDED: it waits until resumed */
+    public boolean isStartHeld() {
+        return startHeld;
+    }
+
+    public JobRequest setStartHeld(boolean startHeld) {
+        this.startHeld = startHeld;
         return this;
     }
 

@@ -44,6 +44,95 @@ public interface JqmClient {
      */
     List<JobInstance> getJobs(int limit);
 
+    /**
+     * Searches instances, waiting, running and ended alike.
+     *
+     * @param query the filters, order and page wanted
+     * @return the same query, with one page of results and the total count filled in
+     * @throws JqmInvalidRequestException when the page is out of range (page size from 1 to 1000)
+     */
+    Query query(Query query);
+
+    /**
+     * @return the messages of an instance in the order they were sent (by its payload, or the reason
+     *         it ended), never {@code null}
+     * @throws NoSuchJobInstanceException when no instance has this id
+     */
+    List<String> getMessages(long id);
+
+    /**
+     * Cancels a waiting instance (SUBMITTED, HOLDED or SCHEDULED): it will never run, and stays in
+     * history as CANCELLED.
+     *
+     * @throws JqmInvalidRequestException when the instance is not waiting (running: kill it instead)
+     */
+    void cancel(long id);
+
+    /**
+     * Deletes a waiting instance without a trace: no history is kept. Prefer {@link #cancel(long)}.
+     *
+     * @throws JqmInvalidRequestException when the instance is not waiting
+     */
+    void delete(long id);
+
+    /**
+     * Kills an instance. A running Java payload is asked to stop (its thread is interrupted and
+     * {@code JobContext.isKillRequested()} turns true) and ends KILLED as soon as it returns; a shell
+     * job's process is destroyed. A waiting instance is cancelled. Works whatever node runs it.
+     *
+     * @throws JqmInvalidRequestException when the instance has already ended
+     */
+    void kill(long id);
+
+    /**
+     * Holds a waiting instance (SUBMITTED becomes HOLDED): no node claims it until it is resumed.
+     *
+     * @throws JqmInvalidRequestException when the instance is not SUBMITTED
+     */
+    void pause(long id);
+
+    /**
+     * Releases a held instance (HOLDED becomes SUBMITTED).
+     *
+     * @throws JqmInvalidRequestException when the instance is not HOLDED
+     */
+    void resume(long id);
+
+    /**
+     * Moves a waiting instance to another queue.
+     *
+     * @throws JqmInvalidRequestException when the instance is not waiting or the queue does not exist
+     */
+    void setQueue(long id, String queueName);
+
+    /**
+     * Changes the priority of a waiting instance.
+     *
+     * @param priority from 0 (default) or 1 (lowest) to 10 (highest)
+     * @throws JqmInvalidRequestException when the instance is not waiting or the priority is out of range
+     */
+    void setPriority(long id, int priority);
+
+    /**
+     * Runs a CRASHED or KILLED instance again: a new instance with the same job definition,
+     * parameters, tags, queue, priority and parent. The ended one stays in history.
+     *
+     * @return the new instance's id
+     * @throws JqmInvalidRequestException when the instance did not crash and was not killed
+     */
+    long restartCrashed(long id);
+
+    /**
+     * Enqueues a new instance just like an ended one (same job definition, parameters, tags, queue).
+     *
+     * @return the new instance's id
+     * @throws JqmInvalidRequestException when the instance has not ended
+     */
+    long enqueueFromHistory(long id);
+
     /** @return the queues of the cluster, by name, never {@code null} */
     List<Queue> getQueues();
+
+    /** @return the job definitions of the cluster, by name, never {@code null} */
+    List<JobDef> getJobDefinitions();
 }

@@ -40,4 +40,11 @@ public interface JobContext {
      * @param message a short text; {@code null} is refused with an {@link IllegalArgumentException}
      */
     void sendMessage(String message);
+
+    /**
+     * @return whether someone asked to kill this instance (or its maximum run time is over). A
+     *         payload that loops should check it and return; its thread is also interrupted. The
+     *         instance ends KILLED whatever the payload does then.
+     */
+    boolean isKillRequested();
 }

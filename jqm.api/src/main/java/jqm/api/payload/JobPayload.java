@@ -25,6 +25,22 @@ public interface JobPayload {
     /** Optional service property: a one-line description of the job definition, shown to operators. */
     String DESCRIPTION = "jqm.jobdef.description";
 
+    /** Optional service property: the queue instances wait in when a request names none (default {@code DEFAULT}). */
+    String QUEUE = "jqm.jobdef.queue";
+
+    /**
+     * Optional service property: the run time in seconds (an Integer or a String) after which an
+     * instance is killed. None by default.
+     */
+    String MAX_RUN_TIME_SECONDS = "jqm.jobdef.maxRunTimeSeconds";
+
+    /**
+     * Optional service property: {@code true} (a Boolean or a String) makes the job definition a
+     * highlander: a request made while an instance waits gets that instance's id, and at most one
+     * instance runs at a time in the cluster.
+     */
+    String HIGHLANDER = "jqm.jobdef.highlander";
+
     /**
      * Runs one job instance.
      *

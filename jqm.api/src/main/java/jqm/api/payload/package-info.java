@@ -3,7 +3,7 @@
  * ({@link jqm.api.payload.JobContext}).
  */
 @Export
-@Version("0.1.0")
+@Version("0.2.0")
 package jqm.api.payload;
 
 import org.osgi.annotation.bundle.Export;

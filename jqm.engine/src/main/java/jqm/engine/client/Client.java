@@ -1,7 +1,11 @@
 package jqm.engine.client;
 
+import java.time.Instant;
+import java.util.Date;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -9,16 +13,20 @@ import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
 
+import jqm.api.client.JobDef;
 import jqm.api.client.JobInstance;
 import jqm.api.client.JobRequest;
 import jqm.api.client.JqmClient;
 import jqm.api.client.JqmClientException;
 import jqm.api.client.JqmInvalidRequestException;
 import jqm.api.client.NoSuchJobInstanceException;
+import jqm.api.client.Query;
 import jqm.api.client.Queue;
+import jqm.api.client.State;
 import jqm.engine.model.Instance;
 import jqm.engine.model.JobDefinition;
 import jqm.engine.poll.Pollers;
+import jqm.engine.run.PayloadRunner;
 import jqm.engine.store.Store;
 import jqm.engine.store.StoreException;
 
@@ -34,15 +42,35 @@ public class Client implements JqmClient {
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
     private volatile Pollers pollers;
 
+    /** Present when this node runs instances: a kill of one of them is acted on at once. */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    private volatile PayloadRunner runner;
+
     @Activate
     public Client(@Reference Store store) {
         this.store = store;
     }
 
+    /** Runs a store call, turning a database failure into the API's exception. */
+    private static <T> T call(Supplier<T> work) {
+        try {
+            return work.get();
+        } catch (StoreException e) {
+            throw new JqmClientException(e.getMessage(), e);
+        }
+    }
+
+    private static void run(Runnable work) {
+        call(() -> {
+            work.run();
+            return null;
+        });
+    }
+
     @Override
     public long enqueue(JobRequest request) {
         Instance data = RequestCheck.check(request);
-        try {
+        return call(() -> {
             JobDefinition jd = store.findJobDefinition(data.getJobName())
                     .orElseThrow(() -> new JqmInvalidRequestException(unknownJob(data.getJobName())));
             String queue = request.getQueueName() == null ? jd.getDefaultQueue() : request.getQueueName();
@@ -50,16 +78,25 @@ public class Client implements JqmClient {
                 throw new JqmInvalidRequestException("There is no queue named '" + queue + "'");
             }
             data.setQueueName(queue);
-            Map<String, String> parameters = request.getParameters() == null ? Map.of() : request.getParameters();
-            long id = store.enqueue(data, parameters);
-            Pollers p = pollers;
-            if (p != null) {
-                p.wake(queue);
+            Instant runAfter = request.getRunAfter();
+            if (request.isStartHeld()) {
+                data.setState(State.HOLDED);
+            } else if (runAfter != null && runAfter.isAfter(Instant.now())) {
+                data.setState(State.SCHEDULED);
             }
-            return id;
-        } catch (StoreException e) {
-            throw new JqmClientException(e.getMessage(), e);
+            data.setRunAfter(runAfter == null ? null : Date.from(runAfter));
+            Map<String, String> parameters = request.getParameters() == null ? Map.of() : request.getParameters();
+            return enqueue(data, parameters);
+        });
+    }
+
+    private long enqueue(Instance data, Map<String, String> parameters) {
+        long id = store.enqueue(data, new LinkedHashMap<>(parameters));
+        Pollers p = pollers;
+        if (p != null) {
+            p.wake(data.getQueueName());
         }
+        return id;
     }
 
     private String unknownJob(String name) {
@@ -70,20 +107,7 @@ public class Client implements JqmClient {
 
     @Override
     public JobInstance get(long id) {
-        try {
-            return store.get(id).orElseThrow(() -> new NoSuchJobInstanceException(id));
-        } catch (StoreException e) {
-            throw new JqmClientException(e.getMessage(), e);
-        }
-    }
-
-    @Override
-    public List<Queue> getQueues() {
-        try {
-            return store.queues();
-        } catch (StoreException e) {
-            throw new JqmClientException(e.getMessage(), e);
-        }
+        return call(() -> store.get(id).orElseThrow(() -> new NoSuchJobInstanceException(id)));
     }
 
     @Override
@@ -91,10 +115,108 @@ public class Client implements JqmClient {
         if (limit < 1 || limit > 1000) {
             throw new JqmInvalidRequestException("The limit must be between 1 and 1000, not " + limit);
         }
-        try {
-            return store.recent(limit);
-        } catch (StoreException e) {
-            throw new JqmClientException(e.getMessage(), e);
+        return call(() -> store.recent(limit));
+    }
+
+    @Override
+    public Query query(Query query) {
+        if (query == null) {
+            throw new JqmInvalidRequestException("The query is missing");
         }
+        return call(() -> store.query(query));
+    }
+
+    @Override
+    public List<String> getMessages(long id) {
+        return call(() -> store.messages(id));
+    }
+
+    @Override
+    public void cancel(long id) {
+        run(() -> store.cancel(id, "Cancelled"));
+    }
+
+    @Override
+    public void delete(long id) {
+        run(() -> store.delete(id));
+    }
+
+    @Override
+    public void kill(long id) {
+        run(() -> {
+            String reason = "Killed on request";
+            if (store.requestKill(id, reason)) {
+                PayloadRunner r = runner;
+                if (r != null) {
+                    r.killIfRunningHere(id, reason);
+                }
+            }
+        });
+    }
+
+    @Override
+    public void pause(long id) {
+        run(() -> store.hold(id, true));
+    }
+
+    @Override
+    public void resume(long id) {
+        run(() -> {
+            store.hold(id, false);
+            Pollers p = pollers;
+            if (p != null) {
+                p.wakeAll();
+            }
+        });
+    }
+
+    @Override
+    public void setQueue(long id, String queueName) {
+        if (queueName == null || queueName.isBlank()) {
+            throw new JqmInvalidRequestException("The queue name is missing");
+        }
+        run(() -> {
+            store.moveTo(id, queueName.trim());
+            Pollers p = pollers;
+            if (p != null) {
+                p.wake(queueName.trim());
+            }
+        });
+    }
+
+    @Override
+    public void setPriority(long id, int priority) {
+        if (priority < 0 || priority > 10) {
+            throw new JqmInvalidRequestException("The priority must be between 1 (lowest) and 10 (highest), not " + priority);
+        }
+        run(() -> store.setPriority(id, priority));
+    }
+
+    @Override
+    public long restartCrashed(long id) {
+        return call(() -> {
+            Map.Entry<Instance, Map<String, String>> copy = store.copyOfEnded(id, List.of(State.CRASHED, State.KILLED),
+                    "restart");
+            return enqueue(copy.getKey(), copy.getValue());
+        });
+    }
+
+    @Override
+    public long enqueueFromHistory(long id) {
+        return call(() -> {
+            Map.Entry<Instance, Map<String, String>> copy = store.copyOfEnded(id,
+                    List.of(State.ENDED, State.CRASHED, State.KILLED, State.CANCELLED), "enqueue again");
+            return enqueue(copy.getKey(), copy.getValue());
+        });
+    }
+
+    @Override
+    public List<Queue> getQueues() {
+        return call(store::queues);
+    }
+
+    @Override
+    public List<JobDef> getJobDefinitions() {
+        return call(store::jobDefinitions);
     }
 }

@@ -1,5 +1,6 @@
 package jqm.engine.model;
 
+import javax.persistence.Column;
 import javax.persistence.Entity;
 import javax.persistence.GeneratedValue;
 import javax.persistence.GenerationType;
@@ -18,6 +19,35 @@ public class Instance extends InstanceData {
     @Id
     @GeneratedValue(strategy = GenerationType.SEQUENCE, generator = "instance_seq")
     private long id;
+
+    /** Someone asked to kill it while it was attributed or running; the node running it acts on it. */
+    @Column(name = "KILL_REQUESTED", nullable = false)
+    private boolean killRequested;
+
+    @Column(name = "KILL_REASON", length = 1000)
+    private String killReason;
+
+    /** @return a new instance with the fields of an ended one, to run it again (state, node and dates unset) */
+    public static Instance copyOf(InstanceData ended) {
+        Instance i = new Instance();
+        i.copyFrom(ended);
+        i.setState(null);
+        i.setNodeName(null);
+        i.setProgress(null);
+        i.setEnqueueDate(null);
+        i.setAttributionDate(null);
+        i.setStartDate(null);
+        i.setRunAfter(null);
+        return i;
+    }
+
+    public boolean isKillRequested() {
+        return killRequested;
+    }
+
+    public String getKillReason() {
+        return killReason;
+    }
 
     @Override
     public long getId() {

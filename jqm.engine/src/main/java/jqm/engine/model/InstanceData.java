@@ -72,6 +72,11 @@ public abstract class InstanceData {
     @Column(name = "START_DATE")
     private Date startDate;
 
+    /** Not to start before; null: as soon as possible. */
+    @Temporal(TemporalType.TIMESTAMP)
+    @Column(name = "RUN_AFTER")
+    private Date runAfter;
+
     /** Copies every shared field from another instance record. */
     protected void copyFrom(InstanceData o) {
         jobName = o.jobName;
@@ -92,6 +97,7 @@ public abstract class InstanceData {
         enqueueDate = o.enqueueDate;
         attributionDate = o.attributionDate;
         startDate = o.startDate;
+        runAfter = o.runAfter;
     }
 
     public abstract long getId();
@@ -230,6 +236,14 @@ public abstract class InstanceData {
 
     public void setAttributionDate(Date attributionDate) {
         this.attributionDate = attributionDate;
+    }
+
+    public Date getRunAfter() {
+        return runAfter;
+    }
+
+    public void setRunAfter(Date runAfter) {
+        this.runAfter = runAfter;
     }
 
     public Date getStartDate() {

@@ -42,6 +42,14 @@ public class JobDefinition {
     @Column(name = "DEFAULT_QUEUE", nullable = false, length = 100)
     private String defaultQueue;
 
+    /** At most one instance waits and one runs at a time in the cluster. */
+    @Column(name = "HIGHLANDER", nullable = false)
+    private boolean highlander;
+
+    /** Killed when running longer; null: no limit. */
+    @Column(name = "MAX_RUN_TIME_S")
+    private Integer maxRunTimeSeconds;
+
     /** The payload bundle that last declared it (symbolic name and version), for operators. */
     @Column(name = "DECLARED_BY", length = 300)
     private String declaredBy;
@@ -84,6 +92,22 @@ public class JobDefinition {
 
     public void setDefaultQueue(String defaultQueue) {
         this.defaultQueue = defaultQueue;
+    }
+
+    public boolean isHighlander() {
+        return highlander;
+    }
+
+    public void setHighlander(boolean highlander) {
+        this.highlander = highlander;
+    }
+
+    public Integer getMaxRunTimeSeconds() {
+        return maxRunTimeSeconds;
+    }
+
+    public void setMaxRunTimeSeconds(Integer maxRunTimeSeconds) {
+        this.maxRunTimeSeconds = maxRunTimeSeconds;
     }
 
     public String getDeclaredBy() {

@@ -107,6 +107,15 @@ public class Pollers {
         }
     }
 
+    /** Wakes every poller of this node. */
+    public void wakeAll() {
+        List<QueuePoller> all;
+        synchronized (this) {
+            all = List.copyOf(pollers.values());
+        }
+        all.forEach(QueuePoller::wake);
+    }
+
     @Deactivate
     void stop() {
         List<QueuePoller> all;

@@ -1,9 +1,13 @@
 package jqm.engine.run;
 
+import java.util.List;
 import java.util.Map;
 import java.util.NavigableSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListSet;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
@@ -12,6 +16,7 @@ import org.osgi.framework.ServiceReference;
 import org.osgi.framework.wiring.BundleWiring;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
@@ -25,24 +30,40 @@ import jqm.engine.store.Claim;
 import jqm.engine.store.Store;
 
 /**
- * Knows the {@link JobPayload} services deployed on this node, declares their job definitions, and
- * runs claimed instances with them.
+ * Knows the {@link JobPayload} services deployed on this node, declares their job definitions, runs
+ * claimed instances with them, and kills the running ones that overrun their maximum run time or
+ * that someone asked to kill through any node.
  */
 @Component(service = PayloadRunner.class, immediate = true)
 public class PayloadRunner {
     private static final Logger LOG = LoggerFactory.getLogger(PayloadRunner.class);
+
+    /** An instance running on this node. */
+    private record Running(Claim claim, Thread thread, RunningContext context, long deadline) {
+    }
 
     private final BundleContext context;
     private final Store store;
     private final LocalNode node;
     /** Payload services by job definition name; the best ranked first. */
     private final Map<String, NavigableSet<ServiceReference<JobPayload>>> payloads = new ConcurrentHashMap<>();
+    private final Map<Long, Running> running = new ConcurrentHashMap<>();
+    private final ScheduledExecutorService watcher;
 
     @Activate
     public PayloadRunner(BundleContext context, @Reference Store store, @Reference LocalNode node) {
         this.context = context;
         this.store = store;
         this.node = node;
+        ScheduledThreadPoolExecutor w = new ScheduledThreadPoolExecutor(1, r -> new Thread(r, "jqm-runner-watch"));
+        w.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
+        this.watcher = w;
+        watcher.scheduleWithFixedDelay(this::watch, 1, 1, TimeUnit.SECONDS);
+    }
+
+    @Deactivate
+    void deactivate() {
+        watcher.shutdownNow();
     }
 
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
@@ -56,9 +77,10 @@ public class PayloadRunner {
         payloads.computeIfAbsent(name, k -> new ConcurrentSkipListSet<>((a, b) -> b.compareTo(a))).add(ref);
         Bundle b = ref.getBundle();
         String declaredBy = b.getSymbolicName() + " " + b.getVersion();
-        Object description = ref.getProperty(JobPayload.DESCRIPTION);
         try {
-            store.declareJobDefinition(name, description == null ? null : description.toString(), declaredBy);
+            store.declareJobDefinition(name, text(ref, JobPayload.DESCRIPTION), text(ref, JobPayload.QUEUE),
+                    number(ref, JobPayload.MAX_RUN_TIME_SECONDS), Boolean.parseBoolean(text(ref, JobPayload.HIGHLANDER)),
+                    declaredBy);
             LOG.info("Job definition {} deployed by payload bundle {}", name, declaredBy);
         } catch (RuntimeException e) {
             LOG.error("Job definition {} of payload bundle {} could not be declared: {}", name, declaredBy, e.getMessage());
@@ -76,6 +98,21 @@ public class PayloadRunner {
         }
     }
 
+    private static String text(ServiceReference<?> ref, String key) {
+        Object v = ref.getProperty(key);
+        return v == null || v.toString().isBlank() ? null : v.toString().trim();
+    }
+
+    private static Integer number(ServiceReference<?> ref, String key) {
+        String v = text(ref, key);
+        try {
+            return v == null ? null : Integer.valueOf(v);
+        } catch (NumberFormatException e) {
+            LOG.error("Service property {} of payload {} is not a number: {}", key, jobName(ref), v);
+            return null;
+        }
+    }
+
     private static String jobName(ServiceReference<?> ref) {
         Object p = ref.getProperty(JobPayload.JOBDEF);
         return p instanceof String s && !s.isBlank() ? s.trim() : null;
@@ -83,7 +120,7 @@ public class PayloadRunner {
 
     /**
      * Runs a claimed instance on the calling thread, and ends it: ENDED when its payload returns,
-     * CRASHED when it throws or is not deployed on this node.
+     * CRASHED when it throws or is not deployed on this node, KILLED when it was asked to stop.
      */
     public void run(Claim claim) {
         NavigableSet<ServiceReference<JobPayload>> refs = payloads.get(claim.jobName());
@@ -96,9 +133,19 @@ public class PayloadRunner {
                     + claim.queueName());
             return;
         }
+        String killedBeforeStart = store.markRunning(claim.id());
+        if (killedBeforeStart != null) {
+            objects.ungetService(payload);
+            store.end(claim.id(), State.KILLED, killedBeforeStart + " before it started");
+            return;
+        }
         Thread thread = Thread.currentThread();
         ClassLoader previous = thread.getContextClassLoader();
         String previousName = thread.getName();
+        RunningContext ctx = new RunningContext(claim, node.name(), store);
+        Integer max = claim.maxRunTimeSeconds();
+        long deadline = max == null || max <= 0 ? Long.MAX_VALUE : System.currentTimeMillis() + max * 1000L;
+        running.put(claim.id(), new Running(claim, thread, ctx, deadline));
         State end = State.ENDED;
         String reason = null;
         try {
@@ -107,13 +154,14 @@ public class PayloadRunner {
             if (wiring != null) {
                 thread.setContextClassLoader(wiring.getClassLoader());
             }
-            store.markRunning(claim.id());
-            payload.run(new RunningContext(claim, node.name(), store));
+            payload.run(ctx);
         } catch (Throwable t) {
             end = State.CRASHED;
             reason = "The payload failed: " + t;
             LOG.info("Instance {} of {} crashed: {}", claim.id(), claim.jobName(), t.toString());
         } finally {
+            running.remove(claim.id());
+            Thread.interrupted(); // a kill's interrupt must not break the end's database calls
             thread.setContextClassLoader(previous);
             thread.setName(previousName);
             try {
@@ -122,6 +170,46 @@ public class PayloadRunner {
                 LOG.debug("Payload service already gone", e);
             }
         }
+        if (ctx.killReason() != null) {
+            end = State.KILLED;
+            reason = ctx.killReason();
+        }
         store.end(claim.id(), end, reason);
+    }
+
+    /** Kills an instance if it runs on this node: it is told, and its thread interrupted. */
+    public void killIfRunningHere(long id, String reason) {
+        Running r = running.get(id);
+        if (r != null) {
+            LOG.info("Killing instance {} of {}: {}", id, r.claim().jobName(), reason);
+            r.context().kill(reason);
+            r.thread().interrupt();
+        }
+    }
+
+    /** Every second: kills instances past their maximum run time, and those someone asked to kill on another node. */
+    private void watch() {
+        if (running.isEmpty()) {
+            return;
+        }
+        try {
+            long now = System.currentTimeMillis();
+            for (Running r : List.copyOf(running.values())) {
+                if (now > r.deadline() && r.context().killReason() == null) {
+                    String reason = "Killed: it ran longer than its maximum run time of " + r.claim().maxRunTimeSeconds()
+                            + " s";
+                    store.requestKill(r.claim().id(), reason);
+                    killIfRunningHere(r.claim().id(), reason);
+                }
+            }
+            store.killRequested(List.copyOf(running.keySet())).forEach((id, reason) -> {
+                Running r = running.get(id);
+                if (r != null && r.context().killReason() == null) {
+                    killIfRunningHere(id, reason);
+                }
+            });
+        } catch (RuntimeException e) {
+            LOG.warn("Could not check the running instances for kill requests: {}", e.getMessage());
+        }
     }
 }

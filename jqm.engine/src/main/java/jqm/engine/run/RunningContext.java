@@ -11,6 +11,7 @@ final class RunningContext implements JobContext {
     private final Claim claim;
     private final String nodeName;
     private final Store store;
+    private volatile String killReason;
 
     RunningContext(Claim claim, String nodeName, Store store) {
         this.claim = claim;
@@ -41,6 +42,23 @@ final class RunningContext implements JobContext {
     @Override
     public void setProgress(int progress) {
         store.setProgress(claim.id(), progress);
+    }
+
+    @Override
+    public boolean isKillRequested() {
+        return killReason != null;
+    }
+
+    /** Marks the instance as to be killed, with the reason; the first reason given is kept. */
+    void kill(String reason) {
+        if (killReason == null) {
+            killReason = reason;
+        }
+    }
+
+    /** @return why the instance is being killed, or {@code null} */
+    String killReason() {
+        return killReason;
     }
 
     @Override

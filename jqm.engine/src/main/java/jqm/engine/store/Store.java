@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
+import java.util.stream.Collectors;
 
 import javax.persistence.EntityManager;
 import javax.persistence.EntityManagerFactory;
@@ -21,6 +22,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import jqm.api.client.JobInstance;
+import jqm.api.client.JqmInvalidRequestException;
+import jqm.api.client.NoSuchJobInstanceException;
 import jqm.api.client.State;
 import jqm.engine.model.History;
 import jqm.engine.model.Instance;
@@ -224,22 +227,23 @@ public class Store {
     // ---------------------------------------------------------------- job definitions
 
     /**
-     * Creates the job definition of a payload that has just been deployed, or records which bundle
-     * now provides an existing one.
+     * Creates the job definition of a payload that has just been deployed, or updates an existing one
+     * with what the payload declares now (description, default queue, maximum run time, highlander).
      */
-    public void declareJobDefinition(String name, String description, String declaredBy) {
+    public void declareJobDefinition(String name, String description, String defaultQueue, Integer maxRunTimeSeconds,
+            boolean highlander, String declaredBy) {
         tx("declare job definition " + name, em -> {
             Optional<JobDefinition> existing = findJobDefinition(em, name);
             JobDefinition jd = existing.orElseGet(JobDefinition::new);
             if (existing.isEmpty()) {
                 jd.setName(name);
                 jd.setKind(JobDefinition.Kind.BUNDLE);
-                jd.setDefaultQueue(DEFAULT_QUEUE);
                 em.persist(jd);
             }
-            if (description != null) {
-                jd.setDescription(description);
-            }
+            jd.setDescription(description);
+            jd.setDefaultQueue(defaultQueue == null ? DEFAULT_QUEUE : defaultQueue);
+            jd.setMaxRunTimeSeconds(maxRunTimeSeconds);
+            jd.setHighlander(highlander);
             jd.setDeclaredBy(declaredBy);
             jd.setDeclaredAt(new Date());
             return null;
@@ -265,14 +269,17 @@ public class Store {
     // ---------------------------------------------------------------- instances
 
     /**
-     * Creates a waiting instance (state SUBMITTED) with its parameters.
+     * Creates a waiting instance with its parameters.
      *
-     * @param data the instance's fields; its enqueue date and state are set here
+     * @param data the instance's fields; its enqueue date is set here, and its state when it has none
+     *        (SUBMITTED)
      * @return the new instance's id
      */
     public long enqueue(Instance data, Map<String, String> parameters) {
         return tx("enqueue a " + data.getJobName() + " instance", em -> {
-            data.setState(State.SUBMITTED);
+            if (data.getState() == null) {
+                data.setState(State.SUBMITTED);
+            }
             data.setEnqueueDate(new Date());
             em.persist(data);
             em.flush();
@@ -294,6 +301,9 @@ public class Store {
             return List.of();
         }
         return tx("claim instances of queue " + queueName, em -> {
+            em.createQuery("UPDATE Instance i SET i.state = :submitted WHERE i.queueName = :q AND i.state = :scheduled "
+                    + "AND i.runAfter <= :now").setParameter("submitted", State.SUBMITTED).setParameter("q", queueName)
+                    .setParameter("scheduled", State.SCHEDULED).setParameter("now", new Date()).executeUpdate();
             List<Long> candidates = em.createQuery(
                     "SELECT i.id FROM Instance i WHERE i.queueName = :q AND i.state = :s ORDER BY i.priority DESC, i.id",
                     Long.class).setParameter("q", queueName).setParameter("s", State.SUBMITTED).setMaxResults(max)
@@ -317,25 +327,57 @@ public class Store {
             }
             em.clear();
             Map<Long, Map<String, String>> params = parametersOf(em, won);
+            List<Instance> instances = em.createQuery(
+                    "SELECT i FROM Instance i WHERE i.id IN :ids ORDER BY i.priority DESC, i.id", Instance.class)
+                    .setParameter("ids", won).getResultList();
+            Map<String, JobDefinition> defs = new LinkedHashMap<>();
+            for (JobDefinition d : em.createQuery("SELECT j FROM JobDefinition j WHERE j.name IN :names", JobDefinition.class)
+                    .setParameter("names", instances.stream().map(Instance::getJobName).distinct().toList()).getResultList()) {
+                defs.put(d.getName(), d);
+            }
             List<Claim> claims = new ArrayList<>();
-            for (Instance i : em.createQuery("SELECT i FROM Instance i WHERE i.id IN :ids ORDER BY i.priority DESC, i.id",
-                    Instance.class).setParameter("ids", won).getResultList()) {
-                claims.add(new Claim(i.getId(), i.getJobName(), i.getQueueName(),
-                        params.getOrDefault(i.getId(), Map.of())));
+            for (Instance i : instances) {
+                JobDefinition d = defs.get(i.getJobName());
+                claims.add(new Claim(i.getId(), i.getJobName(), i.getQueueName(), params.getOrDefault(i.getId(), Map.of()),
+                        d == null ? null : d.getMaxRunTimeSeconds()));
             }
             return claims;
         });
     }
 
-    /** Marks an attributed instance RUNNING, with its start date. */
-    public void markRunning(long id) {
-        tx("mark instance " + id + " running", em -> {
+    /**
+     * Marks an attributed instance RUNNING, with its start date.
+     *
+     * @return the reason of a kill requested since it was claimed, or {@code null} when it may run
+     */
+    public String markRunning(long id) {
+        return tx("mark instance " + id + " running", em -> {
             Instance i = em.find(Instance.class, id);
-            if (i != null) {
-                i.setState(State.RUNNING);
-                i.setStartDate(new Date());
+            if (i == null) {
+                return "it is no longer in the database";
             }
+            if (i.isKillRequested()) {
+                return i.getKillReason();
+            }
+            i.setState(State.RUNNING);
+            i.setStartDate(new Date());
             return null;
+        });
+    }
+
+    /** @return the ids, among the given ones, of instances someone asked to kill, with the reason */
+    public Map<Long, String> killRequested(List<Long> ids) {
+        if (ids.isEmpty()) {
+            return Map.of();
+        }
+        return tx("read kill requests", em -> {
+            Map<Long, String> result = new LinkedHashMap<>();
+            for (Object[] row : em.createQuery(
+                    "SELECT i.id, i.killReason FROM Instance i WHERE i.id IN :ids AND i.killRequested = TRUE", Object[].class)
+                    .setParameter("ids", ids).getResultList()) {
+                result.put((Long) row[0], (String) row[1]);
+            }
+            return result;
         });
     }
 
@@ -386,6 +428,178 @@ public class Store {
         em.remove(i);
     }
 
+    // ---------------------------------------------------------------- operations on one instance
+
+    private static final List<State> WAITING = List.of(State.SUBMITTED, State.HOLDED, State.SCHEDULED);
+    private static final List<State> ACTIVE = List.of(State.ATTRIBUTED, State.RUNNING);
+
+    /**
+     * Applies a conditional update to one instance; when it matches nothing, says why in an
+     * exception the caller can show: no such instance, or its state does not allow the operation.
+     */
+    private static void transition(EntityManager em, long id, String jpql, List<State> allowed, String what,
+            Object... params) {
+        javax.persistence.Query q = em.createQuery(jpql).setParameter("id", id).setParameter("allowed", allowed);
+        for (int k = 0; k < params.length; k += 2) {
+            q.setParameter((String) params[k], params[k + 1]);
+        }
+        if (q.executeUpdate() == 0) {
+            throw refusal(em, id, allowed, what);
+        }
+    }
+
+    private static RuntimeException refusal(EntityManager em, long id, List<State> allowed, String what) {
+        State current = currentState(em, id);
+        if (current == null) {
+            return new NoSuchJobInstanceException(id);
+        }
+        String hint = ACTIVE.contains(current) ? " (kill it instead)" : current.isFinal() ? " (it has ended)" : "";
+        return new JqmInvalidRequestException("Cannot " + what + " instance " + id + ": it is " + current + hint
+                + "; only an instance that is " + allowed.stream().map(Enum::name).collect(Collectors.joining(" or ")) + " can be");
+    }
+
+    private static State currentState(EntityManager em, long id) {
+        InstanceData d = em.find(Instance.class, id);
+        if (d == null) {
+            d = em.find(History.class, id);
+        }
+        return d == null ? null : d.getState();
+    }
+
+    /** Cancels a waiting instance: it goes to history as CANCELLED with the reason. */
+    public void cancel(long id, String reason) {
+        tx("cancel instance " + id, em -> {
+            transition(em, id, "UPDATE Instance i SET i.state = :s WHERE i.id = :id AND i.state IN :allowed", WAITING,
+                    "cancel", "s", State.CANCELLED);
+            end(em, em.find(Instance.class, id), State.CANCELLED, reason, new Date());
+            return null;
+        });
+    }
+
+    /** Deletes a waiting instance and its parameters; nothing is kept. */
+    public void delete(long id) {
+        tx("delete instance " + id, em -> {
+            transition(em, id, "DELETE FROM Instance i WHERE i.id = :id AND i.state IN :allowed", WAITING, "delete");
+            em.createQuery("DELETE FROM InstanceParameter p WHERE p.instanceId = :id").setParameter("id", id).executeUpdate();
+            em.createQuery("DELETE FROM InstanceMessage m WHERE m.instanceId = :id").setParameter("id", id).executeUpdate();
+            return null;
+        });
+    }
+
+    /** Holds (SUBMITTED to HOLDED) or releases (HOLDED to SUBMITTED) a waiting instance. */
+    public void hold(long id, boolean hold) {
+        tx((hold ? "pause" : "resume") + " instance " + id, em -> {
+            transition(em, id, "UPDATE Instance i SET i.state = :s WHERE i.id = :id AND i.state IN :allowed",
+                    List.of(hold ? State.SUBMITTED : State.HOLDED), hold ? "pause" : "resume", "s",
+                    hold ? State.HOLDED : State.SUBMITTED);
+            return null;
+        });
+    }
+
+    /** Moves a waiting instance to another queue, which must exist. */
+    public void moveTo(long id, String queueName) {
+        tx("move instance " + id + " to queue " + queueName, em -> {
+            if (em.createQuery("SELECT q.id FROM Queue q WHERE q.name = :name").setParameter("name", queueName).getResultList()
+                    .isEmpty()) {
+                throw new JqmInvalidRequestException("There is no queue named '" + queueName + "'");
+            }
+            transition(em, id, "UPDATE Instance i SET i.queueName = :q WHERE i.id = :id AND i.state IN :allowed", WAITING,
+                    "move", "q", queueName);
+            return null;
+        });
+    }
+
+    /** Changes the priority of a waiting instance. */
+    public void setPriority(long id, int priority) {
+        tx("change the priority of instance " + id, em -> {
+            transition(em, id, "UPDATE Instance i SET i.priority = :p WHERE i.id = :id AND i.state IN :allowed", WAITING,
+                    "change the priority of", "p", priority);
+            return null;
+        });
+    }
+
+    /**
+     * Asks to kill an instance: a waiting one is cancelled at once; an attributed or running one is
+     * flagged, and the node running it acts on the flag.
+     *
+     * @return whether the instance was running (false: it was waiting and is now cancelled)
+     */
+    public boolean requestKill(long id, String reason) {
+        return tx("kill instance " + id, em -> {
+            int flagged = em.createQuery("UPDATE Instance i SET i.killRequested = TRUE, i.killReason = :r "
+                    + "WHERE i.id = :id AND i.state IN :active").setParameter("r", reason).setParameter("id", id)
+                    .setParameter("active", ACTIVE).executeUpdate();
+            if (flagged == 1) {
+                return true;
+            }
+            List<State> all = new ArrayList<>(WAITING);
+            all.addAll(ACTIVE);
+            transition(em, id, "UPDATE Instance i SET i.state = :s WHERE i.id = :id AND i.state IN :allowed", all, "kill",
+                    "s", State.CANCELLED);
+            end(em, em.find(Instance.class, id), State.CANCELLED, reason + " while it was waiting", new Date());
+            return false;
+        });
+    }
+
+    /**
+     * Reads an ended instance to enqueue it again.
+     *
+     * @param allowed the final states the instance may have
+     * @return a new instance with its fields (state unset), and its parameters
+     */
+    public Map.Entry<Instance, Map<String, String>> copyOfEnded(long id, List<State> allowed, String what) {
+        return tx("read instance " + id, em -> {
+            History h = em.find(History.class, id);
+            if (h == null || !allowed.contains(h.getState())) {
+                throw refusal(em, id, allowed, what);
+            }
+            Instance copy = Instance.copyOf(h);
+            return Map.entry(copy, parametersOf(em, List.of(id)).getOrDefault(id, Map.of()));
+        });
+    }
+
+    /** @return the messages of an instance, oldest first */
+    public List<String> messages(long id) {
+        return tx("read the messages of instance " + id, em -> {
+            if (currentState(em, id) == null) {
+                throw new NoSuchJobInstanceException(id);
+            }
+            return messagesOf(em, List.of(id)).getOrDefault(id, List.of());
+        });
+    }
+
+    /** Searches instances, live and ended as asked, and fills the query with a page and the count. */
+    public jqm.api.client.Query query(jqm.api.client.Query q) {
+        return tx("search instances", em -> {
+            InstanceSearch search = new InstanceSearch(q);
+            List<InstanceData> rows = new ArrayList<>();
+            long total = 0;
+            int wanted = q.getFirstRow() + q.getPageSize();
+            if (q.isQueryLiveInstances() && search.canMatchLive()) {
+                total += search.count(em, "Instance");
+                rows.addAll(search.rows(em, "Instance", Instance.class, wanted));
+            }
+            if (q.isQueryHistoryInstances()) {
+                total += search.count(em, "History");
+                rows.addAll(search.rows(em, "History", History.class, wanted));
+            }
+            rows.sort(search.order());
+            List<InstanceData> page = rows.subList(Math.min(q.getFirstRow(), rows.size()), Math.min(wanted, rows.size()));
+            List<Long> ids = page.stream().map(InstanceData::getId).toList();
+            Map<Long, Map<String, String>> params = parametersOf(em, ids);
+            Map<Long, List<String>> messages = messagesOf(em, ids);
+            q.setInstances(new ArrayList<>(page.stream().map(d -> Dtos.instance(d, params, messages)).toList()));
+            q.setResultSize(total);
+            return q;
+        });
+    }
+
+    /** @return the job definitions of the cluster, by name */
+    public List<jqm.api.client.JobDef> jobDefinitions() {
+        return tx("list job definitions", em -> em.createQuery("SELECT j FROM JobDefinition j ORDER BY j.name",
+                JobDefinition.class).getResultList().stream().map(Dtos::jobDef).toList());
+    }
+
     /** @return a snapshot of the instance, waiting, running or in history */
     public Optional<JobInstance> get(long id) {
         return tx("read instance " + id, em -> {
@@ -397,7 +611,7 @@ public class Store {
                 return Optional.empty();
             }
             List<Long> ids = List.of(id);
-            return Optional.of(toDto(data, parametersOf(em, ids), messagesOf(em, ids)));
+            return Optional.of(Dtos.instance(data, parametersOf(em, ids), messagesOf(em, ids)));
         });
     }
 
@@ -414,7 +628,7 @@ public class Store {
             List<Long> ids = page.stream().map(InstanceData::getId).toList();
             Map<Long, Map<String, String>> params = parametersOf(em, ids);
             Map<Long, List<String>> messages = messagesOf(em, ids);
-            return page.stream().map(d -> toDto(d, params, messages)).toList();
+            return page.stream().map(d -> Dtos.instance(d, params, messages)).toList();
         });
     }
 
@@ -444,37 +658,5 @@ public class Store {
         return result;
     }
 
-    private static JobInstance toDto(InstanceData d, Map<Long, Map<String, String>> params,
-            Map<Long, List<String>> messages) {
-        JobInstance j = new JobInstance();
-        j.setId(d.getId());
-        j.setParent(d.getParentId());
-        j.setApplicationName(d.getJobName());
-        j.setQueueName(d.getQueueName());
-        j.setNodeName(d.getNodeName());
-        j.setState(d.getState());
-        j.setUser(d.getUsername());
-        j.setSessionID(d.getSessionId());
-        j.setApplication(d.getApplication());
-        j.setModule(d.getModule());
-        j.setKeyword1(d.getKeyword1());
-        j.setKeyword2(d.getKeyword2());
-        j.setKeyword3(d.getKeyword3());
-        j.setEmail(d.getEmail());
-        j.setPriority(d.getPriority());
-        j.setProgress(d.getProgress());
-        j.setParameters(new LinkedHashMap<>(params.getOrDefault(d.getId(), Map.of())));
-        j.setMessages(new ArrayList<>(messages.getOrDefault(d.getId(), List.of())));
-        j.setEnqueueDate(instant(d.getEnqueueDate()));
-        j.setAttributionDate(instant(d.getAttributionDate()));
-        j.setBeganRunningDate(instant(d.getStartDate()));
-        if (d instanceof History h) {
-            j.setEndDate(instant(h.getEndDate()));
-        }
-        return j;
-    }
 
-    private static java.time.Instant instant(Date d) {
-        return d == null ? null : d.toInstant();
-    }
 }
