@@ -61,12 +61,52 @@ public class ConsoleIT extends JqmTestSupport {
     }
 
     @Test
+    public void operationsOnInstances() throws Exception {
+        long held = Long.parseLong(run("jqm:enqueue --held -p 5 -u ops -q DEFAULT HelloWorld name=Held").trim());
+        assertEquals(State.HOLDED, client.get(held).getState());
+        assertEquals(5, client.get(held).getPriority());
+        assertEquals("ops", client.get(held).getUser());
+        run("jqm:priority " + held + " 8");
+        assertEquals(8, client.get(held).getPriority());
+        assertTrue(run("jqm:jobs -s HOLDED").contains(held + " "));
+        run("jqm:resume " + held);
+        assertEquals(State.ENDED, awaitEnd(held).getState());
+        assertTrue(run("jqm:messages " + held).contains("Hello, Held!"));
+        String ended = run("jqm:jobs -s ENDED -j HelloWorld -u ops");
+        assertTrue(ended, ended.matches("(?s).*\\n" + held + "\\s+HelloWorld\\s+ENDED.*"));
+        assertTrue(ended, ended.contains("1 of 1"));
+
+        long cancelled = Long.parseLong(run("jqm:enqueue --held HelloWorld").trim());
+        run("jqm:cancel " + cancelled);
+        assertEquals(State.CANCELLED, client.get(cancelled).getState());
+
+        long later = Long.parseLong(run("jqm:enqueue --after +1h HelloWorld").trim());
+        assertEquals(State.SCHEDULED, client.get(later).getState());
+        run("jqm:delete " + later);
+        thrown(jqm.api.client.NoSuchJobInstanceException.class, () -> client.get(later));
+
+        long crashed = Long.parseLong(run("jqm:enqueue HelloWorld fail=true").trim());
+        assertEquals(State.CRASHED, awaitEnd(crashed).getState());
+        long restarted = Long.parseLong(run("jqm:restart " + crashed).trim());
+        assertEquals(State.CRASHED, awaitEnd(restarted).getState());
+
+        String queues = run("jqm:queues");
+        assertTrue(queues, queues.matches("(?s)QUEUE\\s+DEFAULT\\s+DESCRIPTION.*\\nDEFAULT\\s+yes.*"));
+        String jobdefs = run("jqm:jobdefs");
+        assertTrue(jobdefs, jobdefs.matches("(?s).*\\nHelloWorld\\s+BUNDLE\\s+DEFAULT.*jqm.sample.hello.*"));
+    }
+
+    @Test
     public void errorsSayWhatIsWrong() throws Exception {
         assertTrue(thrown(JqmInvalidRequestException.class, () -> run("jqm:enqueue NoSuchJob")).getMessage()
                 .contains("NoSuchJob"));
         assertTrue(thrown(IllegalArgumentException.class, () -> run("jqm:enqueue HelloWorld novalue")).getMessage()
                 .contains("key=value"));
         assertTrue(thrown(Exception.class, () -> run("jqm:status 987654321")).getMessage().contains("987654321"));
+        assertTrue(thrown(IllegalArgumentException.class, () -> run("jqm:enqueue --after tomorrow HelloWorld")).getMessage()
+                .contains("ISO instant"));
+        assertTrue(thrown(IllegalArgumentException.class, () -> run("jqm:jobs -s NOPE")).getMessage().contains("not a state"));
+        assertTrue(thrown(Exception.class, () -> run("jqm:resume 987654321")).getMessage().contains("987654321"));
     }
 
     @Test
