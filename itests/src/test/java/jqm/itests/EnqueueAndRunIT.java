@@ -50,6 +50,8 @@ public class EnqueueAndRunIT extends JqmTestSupport {
         assertFalse(j.getBeganRunningDate().isBefore(j.getAttributionDate()));
         assertFalse(j.getEndDate().isBefore(j.getBeganRunningDate()));
         assertTrue("the ended instance is listed", client.getJobs(10).stream().anyMatch(x -> x.getId() == id));
+        String stdout = new String(client.getLogStdOut(id).readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertTrue("what the payload printed is in its own log: " + stdout, stdout.startsWith("Hello, Ada!"));
     }
 
     @Test

@@ -66,7 +66,9 @@ public abstract class JqmTestSupport {
     public void startNode() throws Exception {
         ConfigurationAdmin ca = service(ConfigurationAdmin.class);
         // The node's name first: the engine starts once the database is configured.
-        configureOnce(ca, "jqm.node", "name", NODE, "default.polling.ms", 500L);
+        String root = System.getProperty("jqm.it.work") + "/node-" + UUID.randomUUID();
+        configureOnce(ca, "jqm.node", "name", NODE, "default.polling.ms", 500L, "logs.root", root + "/logs", "files.root",
+                root + "/files");
         configureOnce(ca, "org.apache.aries.jpa.jqm", "javax.persistence.jdbc.driver", "org.h2.Driver",
                 "javax.persistence.jdbc.url", "jdbc:h2:mem:" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1",
                 "javax.persistence.jdbc.user", "jqm", "javax.persistence.jdbc.password", "");

@@ -130,6 +130,34 @@ public interface JqmClient {
      */
     long enqueueFromHistory(long id);
 
+    /**
+     * @return the files an instance handed over, oldest first, never {@code null}
+     * @throws NoSuchJobInstanceException when no instance has this id
+     */
+    List<Deliverable> getDeliverables(long id);
+
+    /**
+     * Opens a deliverable's content. The caller closes the stream.
+     *
+     * @param deliverableId its random id, 32 hexadecimal characters
+     * @throws JqmInvalidRequestException when the id is not of that form, or no deliverable has it, or
+     *         its file is not on this node
+     */
+    java.io.InputStream getDeliverableContent(String deliverableId);
+
+    /**
+     * Opens what an instance wrote to its standard output (a Java payload's System.out; a shell job's
+     * stdout). The caller closes the stream; it is empty when the instance wrote nothing.
+     *
+     * @throws NoSuchJobInstanceException when no instance has this id
+     * @throws JqmInvalidRequestException when the instance ran on another node whose files are not
+     *         reachable from this one
+     */
+    java.io.InputStream getLogStdOut(long id);
+
+    /** Like {@link #getLogStdOut(long)}, for the standard error (where a Java payload's logger writes too). */
+    java.io.InputStream getLogStdErr(long id);
+
     /** @return the queues of the cluster, by name, never {@code null} */
     List<Queue> getQueues();
 

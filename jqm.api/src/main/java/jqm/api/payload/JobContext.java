@@ -47,4 +47,23 @@ public interface JobContext {
      *         instance ends KILLED whatever the payload does then.
      */
     boolean isKillRequested();
+
+    /**
+     * Hands a file over to JQM as a deliverable of this instance: it is moved into the node's files
+     * storage (readable by the node's account only) and can be fetched by clients with the returned id,
+     * after the instance has ended too.
+     *
+     * @param file a file the payload created; it is moved, not copied
+     * @param fileFamily a free category (e.g. "report"), or {@code null}
+     * @return the deliverable's random 128-bit id, 32 hexadecimal characters
+     * @throws java.io.IOException when the file cannot be read or moved
+     */
+    String addDeliverable(java.nio.file.Path file, String fileFamily) throws java.io.IOException;
+
+    /**
+     * @return a folder of this instance's own for temporary files, created on first call and deleted
+     *         when the instance ends
+     * @throws java.io.IOException when it cannot be created
+     */
+    java.nio.file.Path workDirectory() throws java.io.IOException;
 }

@@ -1,5 +1,9 @@
 package jqm.engine.client;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Date;
 import java.util.LinkedHashMap;
@@ -13,6 +17,7 @@ import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
 
+import jqm.api.client.Deliverable;
 import jqm.api.client.JobDef;
 import jqm.api.client.JobInstance;
 import jqm.api.client.JobRequest;
@@ -23,8 +28,11 @@ import jqm.api.client.NoSuchJobInstanceException;
 import jqm.api.client.Query;
 import jqm.api.client.Queue;
 import jqm.api.client.State;
+import jqm.engine.files.InstanceFiles;
+import jqm.engine.model.DeliverableFile;
 import jqm.engine.model.Instance;
 import jqm.engine.model.JobDefinition;
+import jqm.engine.node.LocalNode;
 import jqm.engine.poll.Pollers;
 import jqm.engine.run.PayloadRunner;
 import jqm.engine.store.Store;
@@ -37,6 +45,8 @@ public class Client implements JqmClient {
     static final int MAX_VALUE = 4000;
 
     private final Store store;
+    private final InstanceFiles files;
+    private final LocalNode node;
 
     /** Present when this node polls queues: an enqueue wakes its poller instead of waiting for the next poll. */
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
@@ -47,8 +57,10 @@ public class Client implements JqmClient {
     private volatile PayloadRunner runner;
 
     @Activate
-    public Client(@Reference Store store) {
+    public Client(@Reference Store store, @Reference InstanceFiles files, @Reference LocalNode node) {
         this.store = store;
+        this.files = files;
+        this.node = node;
     }
 
     /** Runs a store call, turning a database failure into the API's exception. */
@@ -208,6 +220,56 @@ public class Client implements JqmClient {
                     List.of(State.ENDED, State.CRASHED, State.KILLED, State.CANCELLED), "enqueue again");
             return enqueue(copy.getKey(), copy.getValue());
         });
+    }
+
+    @Override
+    public List<Deliverable> getDeliverables(long id) {
+        return call(() -> store.deliverables(id));
+    }
+
+    @Override
+    public InputStream getDeliverableContent(String deliverableId) {
+        if (!InstanceFiles.isRandomId(deliverableId)) {
+            throw new JqmInvalidRequestException("A deliverable id is 32 hexadecimal characters (0-9, a-f)");
+        }
+        return call(() -> {
+            DeliverableFile d = store.deliverable(deliverableId)
+                    .orElseThrow(() -> new JqmInvalidRequestException("There is no deliverable with id " + deliverableId));
+            Path file = files.deliverable(d).orElseThrow(() -> new JqmInvalidRequestException(
+                    "The file of deliverable " + deliverableId + " is on node " + d.getNodeName() + ", not reachable from here"));
+            return open(file);
+        });
+    }
+
+    @Override
+    public InputStream getLogStdOut(long id) {
+        return log(id, InstanceFiles.Stream.STDOUT);
+    }
+
+    @Override
+    public InputStream getLogStdErr(long id) {
+        return log(id, InstanceFiles.Stream.STDERR);
+    }
+
+    private InputStream log(long id, InstanceFiles.Stream stream) {
+        JobInstance j = get(id);
+        Path file = files.log(id, stream);
+        if (Files.isRegularFile(file)) {
+            return open(file);
+        }
+        if (j.getNodeName() != null && !j.getNodeName().equals(node.name())) {
+            throw new JqmInvalidRequestException("The logs of instance " + id + " are on node " + j.getNodeName()
+                    + ", not reachable from here");
+        }
+        return InputStream.nullInputStream();
+    }
+
+    private static InputStream open(Path file) {
+        try {
+            return Files.newInputStream(file);
+        } catch (IOException e) {
+            throw new JqmClientException("Cannot read " + file.getFileName() + ": " + e.getMessage(), e);
+        }
     }
 
     @Override

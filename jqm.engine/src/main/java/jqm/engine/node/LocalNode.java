@@ -2,6 +2,8 @@ package jqm.engine.node;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.nio.file.Path;
+import java.nio.file.Paths;
 import java.util.List;
 
 import org.osgi.service.component.annotations.Activate;
@@ -41,6 +43,12 @@ public class LocalNode {
         @AttributeDefinition(name = "Stop timeout (s)", description = "How long a stopping node waits for its running instances", min = "0")
         int stop_timeout_seconds() default 30;
 
+        @AttributeDefinition(name = "Logs root", description = "Where instance log files are written; relative to the node root")
+        String logs_root() default "logs";
+
+        @AttributeDefinition(name = "Files root", description = "Where deliverables and instance work folders are kept; relative to the node root")
+        String files_root() default "files";
+
         @AttributeDefinition(name = "Refresh period (s)", description = "How often the node rereads its queue mappings from the database (changes made through this node apply at once)", min = "1")
         int refresh_seconds() default 30;
     }
@@ -48,12 +56,16 @@ public class LocalNode {
     private final String name;
     private final int stopTimeoutSeconds;
     private final int refreshSeconds;
+    private final Path logsRoot;
+    private final Path filesRoot;
 
     @Activate
     public LocalNode(Config config, @Reference Store store) {
         this.name = config.name().isBlank() ? hostName() : config.name().trim();
         this.stopTimeoutSeconds = config.stop_timeout_seconds();
         this.refreshSeconds = config.refresh_seconds();
+        this.logsRoot = Paths.get(config.logs_root()).toAbsolutePath().normalize();
+        this.filesRoot = Paths.get(config.files_root()).toAbsolutePath().normalize();
         List<Long> crashed = store.registerNode(name, config.default_slots(), config.default_polling_ms());
         if (!crashed.isEmpty()) {
             LOG.warn("Node {} found {} instance(s) left attributed or running by its previous run and marked them CRASHED: {}",
@@ -73,6 +85,16 @@ public class LocalNode {
     /** @return the node's name, unique in the cluster */
     public String name() {
         return name;
+    }
+
+    /** @return where instance log files are written, absolute */
+    public Path logsRoot() {
+        return logsRoot;
+    }
+
+    /** @return where deliverables and work folders are kept, absolute */
+    public Path filesRoot() {
+        return filesRoot;
     }
 
     /** @return how often the node rereads its queue mappings, in seconds */

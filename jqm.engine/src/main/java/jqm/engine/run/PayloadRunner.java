@@ -25,6 +25,7 @@ import org.slf4j.LoggerFactory;
 
 import jqm.api.client.State;
 import jqm.api.payload.JobPayload;
+import jqm.engine.files.InstanceFiles;
 import jqm.engine.node.LocalNode;
 import jqm.engine.store.Claim;
 import jqm.engine.store.Store;
@@ -50,11 +51,17 @@ public class PayloadRunner {
     private final Map<Long, Running> running = new ConcurrentHashMap<>();
     private final ScheduledExecutorService watcher;
 
+    private final InstanceFiles files;
+    private final OutputCapture output;
+
     @Activate
-    public PayloadRunner(BundleContext context, @Reference Store store, @Reference LocalNode node) {
+    public PayloadRunner(BundleContext context, @Reference Store store, @Reference LocalNode node,
+            @Reference InstanceFiles files, @Reference OutputCapture output) {
         this.context = context;
         this.store = store;
         this.node = node;
+        this.files = files;
+        this.output = output;
         ScheduledThreadPoolExecutor w = new ScheduledThreadPoolExecutor(1, r -> new Thread(r, "jqm-runner-watch"));
         w.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
         this.watcher = w;
@@ -142,24 +149,31 @@ public class PayloadRunner {
         Thread thread = Thread.currentThread();
         ClassLoader previous = thread.getContextClassLoader();
         String previousName = thread.getName();
-        RunningContext ctx = new RunningContext(claim, node.name(), store);
+        RunningContext ctx = new RunningContext(claim, node.name(), store, files);
         Integer max = claim.maxRunTimeSeconds();
         long deadline = max == null || max <= 0 ? Long.MAX_VALUE : System.currentTimeMillis() + max * 1000L;
         running.put(claim.id(), new Running(claim, thread, ctx, deadline));
         State end = State.ENDED;
         String reason = null;
-        try {
+        try (AutoCloseable captured = output.capture(files.openLog(claim.id(), InstanceFiles.Stream.STDOUT),
+                files.openLog(claim.id(), InstanceFiles.Stream.STDERR))) {
             thread.setName("jqm-instance-" + claim.id() + "-" + claim.jobName());
             BundleWiring wiring = ref.getBundle().adapt(BundleWiring.class);
             if (wiring != null) {
                 thread.setContextClassLoader(wiring.getClassLoader());
             }
-            payload.run(ctx);
-        } catch (Throwable t) {
+            try {
+                payload.run(ctx);
+            } catch (Throwable t) {
+                end = State.CRASHED;
+                reason = "The payload failed: " + t;
+                t.printStackTrace(System.err); // into the instance's own stderr log
+            }
+        } catch (Exception e) {
             end = State.CRASHED;
-            reason = "The payload failed: " + t;
-            LOG.info("Instance {} of {} crashed: {}", claim.id(), claim.jobName(), t.toString());
+            reason = "The instance's log files could not be opened: " + e;
         } finally {
+            files.deleteWorkDirectory(claim.id());
             running.remove(claim.id());
             Thread.interrupted(); // a kill's interrupt must not break the end's database calls
             thread.setContextClassLoader(previous);
@@ -173,6 +187,8 @@ public class PayloadRunner {
         if (ctx.killReason() != null) {
             end = State.KILLED;
             reason = ctx.killReason();
+        } else if (end == State.CRASHED) {
+            LOG.info("Instance {} of {} crashed: {}", claim.id(), claim.jobName(), reason);
         }
         store.end(claim.id(), end, reason);
     }

@@ -2,7 +2,11 @@ package jqm.engine.run;
 
 import java.util.Map;
 
+import java.io.IOException;
+import java.nio.file.Path;
+
 import jqm.api.payload.JobContext;
+import jqm.engine.files.InstanceFiles;
 import jqm.engine.store.Claim;
 import jqm.engine.store.Store;
 
@@ -11,12 +15,24 @@ final class RunningContext implements JobContext {
     private final Claim claim;
     private final String nodeName;
     private final Store store;
+    private final InstanceFiles files;
     private volatile String killReason;
 
-    RunningContext(Claim claim, String nodeName, Store store) {
+    RunningContext(Claim claim, String nodeName, Store store, InstanceFiles files) {
         this.claim = claim;
         this.nodeName = nodeName;
         this.store = store;
+        this.files = files;
+    }
+
+    @Override
+    public String addDeliverable(Path file, String fileFamily) throws IOException {
+        return files.storeDeliverable(claim.id(), file, fileFamily);
+    }
+
+    @Override
+    public Path workDirectory() throws IOException {
+        return files.workDirectory(claim.id());
     }
 
     @Override

@@ -52,6 +52,17 @@ final class Dtos {
         return d == null ? null : d.toInstant();
     }
 
+    static jqm.api.client.Deliverable deliverable(jqm.engine.model.DeliverableFile f) {
+        jqm.api.client.Deliverable d = new jqm.api.client.Deliverable();
+        d.setId(f.getId());
+        d.setJobId(f.getInstanceId());
+        d.setFileFamily(f.getFileFamily());
+        d.setOriginalFileName(f.getOriginalName());
+        d.setSize(f.getSize());
+        d.setCreatedAt(instant(f.getCreatedAt()));
+        return d;
+    }
+
     static JobDef jobDef(JobDefinition d) {
         JobDef j = new JobDef();
         j.setId(d.getId());

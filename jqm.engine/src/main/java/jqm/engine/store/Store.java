@@ -25,6 +25,7 @@ import jqm.api.client.JobInstance;
 import jqm.api.client.JqmInvalidRequestException;
 import jqm.api.client.NoSuchJobInstanceException;
 import jqm.api.client.State;
+import jqm.engine.model.DeliverableFile;
 import jqm.engine.model.History;
 import jqm.engine.model.Instance;
 import jqm.engine.model.InstanceData;
@@ -556,6 +557,35 @@ public class Store {
             Instance copy = Instance.copyOf(h);
             return Map.entry(copy, parametersOf(em, List.of(id)).getOrDefault(id, Map.of()));
         });
+    }
+
+    /** Records a deliverable of an instance. */
+    public void addDeliverable(DeliverableFile d) {
+        tx("record a deliverable of instance " + d.getInstanceId(), em -> {
+            em.persist(d);
+            return null;
+        });
+    }
+
+    /** @return the deliverables of an instance, oldest first */
+    public List<jqm.api.client.Deliverable> deliverables(long id) {
+        return tx("read the deliverables of instance " + id, em -> {
+            if (currentState(em, id) == null) {
+                throw new NoSuchJobInstanceException(id);
+            }
+            return em.createQuery("SELECT d FROM DeliverableFile d WHERE d.instanceId = :id ORDER BY d.createdAt, d.id",
+                    DeliverableFile.class).setParameter("id", id).getResultList().stream().map(Dtos::deliverable).toList();
+        });
+    }
+
+    /** @return the deliverable of that random id, if any */
+    public Optional<DeliverableFile> deliverable(String randomId) {
+        return tx("read deliverable", em -> Optional.ofNullable(em.find(DeliverableFile.class, randomId)));
+    }
+
+    /** @return whether an instance of that id exists, waiting, running or ended */
+    public boolean exists(long id) {
+        return tx("read instance " + id, em -> currentState(em, id) != null);
     }
 
     /** @return the messages of an instance, oldest first */

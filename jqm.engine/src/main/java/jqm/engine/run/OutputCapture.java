@@ -1,0 +1,90 @@
+package jqm.engine.run;
+
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
+
+/**
+ * Sends what a running instance writes to System.out and System.err (its logger's lines too, when the
+ * logger writes to them) to that instance's own log files instead of the node's output. The JVM has
+ * one System.out: this component replaces it with a stream that routes by thread (threads a payload
+ * starts follow their parent), and puts the original back when it stops.
+ */
+@Component(service = OutputCapture.class)
+public class OutputCapture {
+    /** Where the current thread's output goes, when it runs an instance. */
+    private final InheritableThreadLocal<PrintStream[]> target = new InheritableThreadLocal<>();
+    private final PrintStream originalOut;
+    private final PrintStream originalErr;
+    private final PrintStream routingOut;
+    private final PrintStream routingErr;
+
+    @Activate
+    public OutputCapture() {
+        originalOut = System.out;
+        originalErr = System.err;
+        routingOut = new PrintStream(new Routing(0, originalOut), true, StandardCharsets.UTF_8);
+        routingErr = new PrintStream(new Routing(1, originalErr), true, StandardCharsets.UTF_8);
+        System.setOut(routingOut);
+        System.setErr(routingErr);
+    }
+
+    @Deactivate
+    void deactivate() {
+        if (System.out == routingOut) {
+            System.setOut(originalOut);
+        }
+        if (System.err == routingErr) {
+            System.setErr(originalErr);
+        }
+    }
+
+    /**
+     * Routes the calling thread's output (and that of the threads it starts from now on) to the given
+     * streams until the returned handle is closed.
+     */
+    public AutoCloseable capture(OutputStream out, OutputStream err) {
+        PrintStream[] streams = { new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8) };
+        target.set(streams);
+        return () -> {
+            target.remove();
+            streams[0].close();
+            streams[1].close();
+        };
+    }
+
+    /** Writes to the current thread's instance stream, or to the node's own when it runs no instance. */
+    private final class Routing extends OutputStream {
+        private final int index;
+        private final PrintStream fallback;
+
+        Routing(int index, PrintStream fallback) {
+            this.index = index;
+            this.fallback = fallback;
+        }
+
+        private PrintStream current() {
+            PrintStream[] t = target.get();
+            return t == null ? fallback : t[index];
+        }
+
+        @Override
+        public void write(int b) {
+            current().write(b);
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) {
+            current().write(b, off, len);
+        }
+
+        @Override
+        public void flush() {
+            current().flush();
+        }
+    }
+}
