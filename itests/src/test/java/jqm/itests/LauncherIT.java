@@ -142,7 +142,7 @@ public class LauncherIT {
         Files.writeString(root.resolve("conf/jqm.queue-reports.cfg"), "description=Monthly reports\nmax.concurrent=2\n");
         awaitLog("Polling queue reports with 2 slots", 0);
         Files.writeString(root.resolve("conf/jqm.queue~misnamed.cfg"), "max.concurrent=2\n");
-        awaitLog("Configuration jqm.queue~misnamed is not read as a queue: name its file jqm.queue-misnamed.cfg", 0);
+        awaitLog("Configuration jqm.queue~misnamed is not read: name its file jqm.queue-misnamed.cfg", 0);
 
         // SIGTERM, as a service manager stops it: a clean stop, within the stop timeout.
         node.destroy();

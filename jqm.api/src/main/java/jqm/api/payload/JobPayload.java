@@ -42,6 +42,12 @@ public interface JobPayload {
     String HIGHLANDER = "jqm.jobdef.highlander";
 
     /**
+     * Prefix of optional service properties giving default parameters: {@code jqm.jobdef.parameter.month=current}
+     * makes {@code month} a parameter of every instance whose request does not give it.
+     */
+    String PARAMETER_PREFIX = "jqm.jobdef.parameter.";
+
+    /**
      * Runs one job instance.
      *
      * <p>Returning normally ends the instance in state {@code ENDED}. Throwing anything ends it in

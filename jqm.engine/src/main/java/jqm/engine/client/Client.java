@@ -97,7 +97,10 @@ public class Client implements JqmClient {
                 data.setState(State.SCHEDULED);
             }
             data.setRunAfter(runAfter == null ? null : Date.from(runAfter));
-            Map<String, String> parameters = request.getParameters() == null ? Map.of() : request.getParameters();
+            Map<String, String> parameters = new LinkedHashMap<>(store.defaultParameters(jd.getName()));
+            if (request.getParameters() != null) {
+                parameters.putAll(request.getParameters());
+            }
             return enqueue(data, parameters);
         });
     }

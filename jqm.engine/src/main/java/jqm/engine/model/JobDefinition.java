@@ -22,7 +22,9 @@ public class JobDefinition {
     /** How the job definition runs. */
     public enum Kind {
         /** A {@code JobPayload} service of a payload bundle. */
-        BUNDLE
+        BUNDLE,
+        /** A command run by the node's shell as a child process. */
+        SHELL
     }
 
     @Id
@@ -49,6 +51,29 @@ public class JobDefinition {
     /** Killed when running longer; null: no limit. */
     @Column(name = "MAX_RUN_TIME_S")
     private Integer maxRunTimeSeconds;
+
+    /** For SHELL definitions: the command line, run by /bin/sh -c. */
+    @Column(name = "COMMAND", length = 4000)
+    private String command;
+
+    @Column(name = "APPLICATION", length = 100)
+    private String application;
+
+    @Column(name = "MODULE", length = 100)
+    private String module;
+
+    @Column(name = "KEYWORD1", length = 100)
+    private String keyword1;
+
+    @Column(name = "KEYWORD2", length = 100)
+    private String keyword2;
+
+    @Column(name = "KEYWORD3", length = 100)
+    private String keyword3;
+
+    /** Declared or overridden by a configuration file: a payload bundle then changes only which bundle provides it. */
+    @Column(name = "CONFIGURED", nullable = false)
+    private boolean configured;
 
     /** The payload bundle that last declared it (symbolic name and version), for operators. */
     @Column(name = "DECLARED_BY", length = 300)
@@ -92,6 +117,62 @@ public class JobDefinition {
 
     public void setDefaultQueue(String defaultQueue) {
         this.defaultQueue = defaultQueue;
+    }
+
+    public String getCommand() {
+        return command;
+    }
+
+    public void setCommand(String command) {
+        this.command = command;
+    }
+
+    public String getApplication() {
+        return application;
+    }
+
+    public void setApplication(String application) {
+        this.application = application;
+    }
+
+    public String getModule() {
+        return module;
+    }
+
+    public void setModule(String module) {
+        this.module = module;
+    }
+
+    public String getKeyword1() {
+        return keyword1;
+    }
+
+    public void setKeyword1(String keyword1) {
+        this.keyword1 = keyword1;
+    }
+
+    public String getKeyword2() {
+        return keyword2;
+    }
+
+    public void setKeyword2(String keyword2) {
+        this.keyword2 = keyword2;
+    }
+
+    public String getKeyword3() {
+        return keyword3;
+    }
+
+    public void setKeyword3(String keyword3) {
+        this.keyword3 = keyword3;
+    }
+
+    public boolean isConfigured() {
+        return configured;
+    }
+
+    public void setConfigured(boolean configured) {
+        this.configured = configured;
     }
 
     public boolean isHighlander() {

@@ -1,6 +1,7 @@
 package jqm.engine.run;
 
 import java.util.List;
+import java.util.TreeMap;
 import java.util.Map;
 import java.util.NavigableSet;
 import java.util.concurrent.ConcurrentHashMap;
@@ -28,6 +29,7 @@ import jqm.api.payload.JobPayload;
 import jqm.engine.files.InstanceFiles;
 import jqm.engine.node.LocalNode;
 import jqm.engine.store.Claim;
+import jqm.engine.store.JobDefSpec;
 import jqm.engine.store.Store;
 
 /**
@@ -82,15 +84,33 @@ public class PayloadRunner {
             return;
         }
         payloads.computeIfAbsent(name, k -> new ConcurrentSkipListSet<>((a, b) -> b.compareTo(a))).add(ref);
+        declare(name, ref);
+    }
+
+    private void declare(String name, ServiceReference<JobPayload> ref) {
         Bundle b = ref.getBundle();
         String declaredBy = b.getSymbolicName() + " " + b.getVersion();
+        Map<String, String> parameters = new TreeMap<>();
+        for (String key : ref.getPropertyKeys()) {
+            if (key.startsWith(JobPayload.PARAMETER_PREFIX) && key.length() > JobPayload.PARAMETER_PREFIX.length()) {
+                parameters.put(key.substring(JobPayload.PARAMETER_PREFIX.length()), String.valueOf(ref.getProperty(key)));
+            }
+        }
         try {
-            store.declareJobDefinition(name, text(ref, JobPayload.DESCRIPTION), text(ref, JobPayload.QUEUE),
-                    number(ref, JobPayload.MAX_RUN_TIME_SECONDS), Boolean.parseBoolean(text(ref, JobPayload.HIGHLANDER)),
-                    declaredBy);
+            store.declareJobDefinition(new JobDefSpec(name, text(ref, JobPayload.DESCRIPTION), text(ref, JobPayload.QUEUE),
+                    null, number(ref, JobPayload.MAX_RUN_TIME_SECONDS), Boolean.parseBoolean(text(ref, JobPayload.HIGHLANDER)),
+                    null, null, null, null, null, parameters, declaredBy));
             LOG.info("Job definition {} deployed by payload bundle {}", name, declaredBy);
         } catch (RuntimeException e) {
             LOG.error("Job definition {} of payload bundle {} could not be declared: {}", name, declaredBy, e.getMessage());
+        }
+    }
+
+    /** Declares a job definition again from the payload that provides it here, if any. */
+    public void redeclare(String name) {
+        NavigableSet<ServiceReference<JobPayload>> refs = payloads.get(name);
+        if (refs != null && !refs.isEmpty()) {
+            declare(name, refs.first());
         }
     }
 
@@ -130,6 +150,10 @@ public class PayloadRunner {
      * CRASHED when it throws or is not deployed on this node, KILLED when it was asked to stop.
      */
     public void run(Claim claim) {
+        if ("SHELL".equals(claim.kind())) {
+            runShell(claim);
+            return;
+        }
         NavigableSet<ServiceReference<JobPayload>> refs = payloads.get(claim.jobName());
         ServiceReference<JobPayload> ref = refs == null || refs.isEmpty() ? null : refs.first();
         ServiceObjects<JobPayload> objects = ref == null ? null : context.getServiceObjects(ref);
@@ -191,6 +215,47 @@ public class PayloadRunner {
             LOG.info("Instance {} of {} crashed: {}", claim.id(), claim.jobName(), reason);
         }
         store.end(claim.id(), end, reason);
+    }
+
+    /** Runs a shell job's command as a child process, on the calling thread; a kill destroys the process. */
+    private void runShell(Claim claim) {
+        String killedBeforeStart = store.markRunning(claim.id());
+        if (killedBeforeStart != null) {
+            store.end(claim.id(), State.KILLED, killedBeforeStart + " before it started");
+            return;
+        }
+        RunningContext ctx = new RunningContext(claim, node.name(), store, files);
+        Integer max = claim.maxRunTimeSeconds();
+        long deadline = max == null || max <= 0 ? Long.MAX_VALUE : System.currentTimeMillis() + max * 1000L;
+        running.put(claim.id(), new Running(claim, Thread.currentThread(), ctx, deadline));
+        ShellRun.Outcome outcome;
+        try {
+            outcome = new ShellRun(claim, node.name(), files, simpleApiUrl()).run();
+        } finally {
+            running.remove(claim.id());
+            Thread.interrupted();
+            files.deleteWorkDirectory(claim.id());
+        }
+        if (ctx.killReason() != null) {
+            store.end(claim.id(), State.KILLED, ctx.killReason());
+        } else {
+            store.end(claim.id(), outcome.state(), outcome.reason());
+        }
+    }
+
+    /** @return the URL of this node's simple API, as its HTTP runtime publishes it, or an empty string */
+    private String simpleApiUrl() {
+        try {
+            ServiceReference<?>[] refs = context.getServiceReferences("org.osgi.service.servlet.runtime.HttpServiceRuntime", null);
+            if (refs != null && refs.length > 0) {
+                Object e = refs[0].getProperty("osgi.http.endpoint");
+                String endpoint = e instanceof String[] a && a.length > 0 ? a[0] : e instanceof String str ? str : "";
+                return endpoint.isEmpty() ? "" : (endpoint.endsWith("/") ? endpoint : endpoint + "/") + "ws/simple";
+            }
+        } catch (org.osgi.framework.InvalidSyntaxException e) {
+            // no filter given
+        }
+        return "";
     }
 
     /** Kills an instance if it runs on this node: it is told, and its thread interrupted. */

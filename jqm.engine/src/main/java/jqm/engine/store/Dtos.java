@@ -73,6 +73,11 @@ final class Dtos {
         j.setHighlander(d.isHighlander());
         j.setMaxRunTimeSeconds(d.getMaxRunTimeSeconds());
         j.setDeclaredBy(d.getDeclaredBy());
+        j.setApplication(d.getApplication());
+        j.setModule(d.getModule());
+        j.setKeyword1(d.getKeyword1());
+        j.setKeyword2(d.getKeyword2());
+        j.setKeyword3(d.getKeyword3());
         return j;
     }
 }

@@ -31,6 +31,7 @@ import jqm.engine.model.Instance;
 import jqm.engine.model.InstanceData;
 import jqm.engine.model.InstanceMessage;
 import jqm.engine.model.InstanceParameter;
+import jqm.engine.model.JobDefParameter;
 import jqm.engine.model.JobDefinition;
 import jqm.engine.model.Node;
 import jqm.engine.model.Queue;
@@ -228,27 +229,103 @@ public class Store {
     // ---------------------------------------------------------------- job definitions
 
     /**
-     * Creates the job definition of a payload that has just been deployed, or updates an existing one
-     * with what the payload declares now (description, default queue, maximum run time, highlander).
+     * Creates or updates the job definition a payload bundle declares. When a configuration file
+     * declares the same definition, the file's values stay and only the providing bundle is recorded.
      */
-    public void declareJobDefinition(String name, String description, String defaultQueue, Integer maxRunTimeSeconds,
-            boolean highlander, String declaredBy) {
-        tx("declare job definition " + name, em -> {
-            Optional<JobDefinition> existing = findJobDefinition(em, name);
+    public void declareJobDefinition(JobDefSpec spec) {
+        tx("declare job definition " + spec.name(), em -> {
+            Optional<JobDefinition> existing = findJobDefinition(em, spec.name());
             JobDefinition jd = existing.orElseGet(JobDefinition::new);
             if (existing.isEmpty()) {
-                jd.setName(name);
+                jd.setName(spec.name());
+                em.persist(jd);
+            }
+            jd.setKind(JobDefinition.Kind.BUNDLE);
+            jd.setDeclaredBy(spec.declaredBy());
+            jd.setDeclaredAt(new Date());
+            if (!jd.isConfigured()) {
+                apply(em, jd, spec);
+            }
+            return null;
+        });
+    }
+
+    /**
+     * Declares a job definition from a configuration file: a shell definition when it has a command,
+     * otherwise the override of a payload bundle's definition (which may be deployed later).
+     */
+    public void configureJobDefinition(JobDefSpec spec) {
+        tx("configure job definition " + spec.name(), em -> {
+            Optional<JobDefinition> existing = findJobDefinition(em, spec.name());
+            JobDefinition jd = existing.orElseGet(JobDefinition::new);
+            if (existing.isEmpty()) {
+                jd.setName(spec.name());
                 jd.setKind(JobDefinition.Kind.BUNDLE);
                 em.persist(jd);
             }
-            jd.setDescription(description);
-            jd.setDefaultQueue(defaultQueue == null ? DEFAULT_QUEUE : defaultQueue);
-            jd.setMaxRunTimeSeconds(maxRunTimeSeconds);
-            jd.setHighlander(highlander);
-            jd.setDeclaredBy(declaredBy);
-            jd.setDeclaredAt(new Date());
+            if (spec.command() != null) {
+                jd.setKind(JobDefinition.Kind.SHELL);
+                jd.setDeclaredBy(spec.declaredBy());
+                jd.setDeclaredAt(new Date());
+            } else if (jd.getDeclaredBy() == null) {
+                jd.setDeclaredBy(spec.declaredBy());
+            }
+            jd.setConfigured(true);
+            apply(em, jd, spec);
             return null;
         });
+    }
+
+    /**
+     * Forgets what a configuration file said of a job definition: a shell definition is removed, a
+     * payload bundle's goes back to what its bundle declares (the caller has it declare again).
+     *
+     * @return whether the definition is a payload bundle's (to be declared again)
+     */
+    public boolean unconfigureJobDefinition(String name) {
+        return tx("forget the configuration of job definition " + name, em -> {
+            Optional<JobDefinition> existing = findJobDefinition(em, name);
+            if (existing.isEmpty()) {
+                return false;
+            }
+            JobDefinition jd = existing.get();
+            if (jd.getKind() == JobDefinition.Kind.SHELL) {
+                em.createQuery("DELETE FROM JobDefParameter p WHERE p.jobName = :n").setParameter("n", name).executeUpdate();
+                em.remove(jd);
+                return false;
+            }
+            jd.setConfigured(false);
+            return true;
+        });
+    }
+
+    private static void apply(EntityManager em, JobDefinition jd, JobDefSpec spec) {
+        jd.setDescription(spec.description());
+        jd.setDefaultQueue(spec.queue() == null ? DEFAULT_QUEUE : spec.queue());
+        jd.setCommand(spec.command());
+        jd.setMaxRunTimeSeconds(spec.maxRunTimeSeconds());
+        jd.setHighlander(spec.highlander());
+        jd.setApplication(spec.application());
+        jd.setModule(spec.module());
+        jd.setKeyword1(spec.keyword1());
+        jd.setKeyword2(spec.keyword2());
+        jd.setKeyword3(spec.keyword3());
+        em.createQuery("DELETE FROM JobDefParameter p WHERE p.jobName = :n").setParameter("n", jd.getName()).executeUpdate();
+        spec.parameters().forEach((k, v) -> em.persist(JobDefParameter.of(jd.getName(), k, v)));
+    }
+
+    /** @return the default parameters of a job definition, by name */
+    public Map<String, String> defaultParameters(String jobName) {
+        return tx("read the parameters of job definition " + jobName, em -> defaultParameters(em, jobName));
+    }
+
+    private static Map<String, String> defaultParameters(EntityManager em, String jobName) {
+        Map<String, String> result = new LinkedHashMap<>();
+        for (JobDefParameter p : em.createQuery("SELECT p FROM JobDefParameter p WHERE p.jobName = :n ORDER BY p.id",
+                JobDefParameter.class).setParameter("n", jobName).getResultList()) {
+            result.put(p.getName(), p.getValue());
+        }
+        return result;
     }
 
     /** @return the job definition of that name, if any */
@@ -278,6 +355,17 @@ public class Store {
      */
     public long enqueue(Instance data, Map<String, String> parameters) {
         return tx("enqueue a " + data.getJobName() + " instance", em -> {
+            Optional<JobDefinition> jd = findJobDefinition(em, data.getJobName());
+            if (jd.isPresent() && jd.get().isHighlander()) {
+                // Lock the definition: concurrent requests for it line up here, and the first one's instance is found.
+                em.find(JobDefinition.class, jd.get().getId(), javax.persistence.LockModeType.PESSIMISTIC_WRITE);
+                List<Long> waiting = em.createQuery(
+                        "SELECT i.id FROM Instance i WHERE i.jobName = :n AND i.state = :s ORDER BY i.id", Long.class)
+                        .setParameter("n", data.getJobName()).setParameter("s", State.SUBMITTED).getResultList();
+                if (!waiting.isEmpty()) {
+                    return waiting.get(0);
+                }
+            }
             if (data.getState() == null) {
                 data.setState(State.SUBMITTED);
             }
@@ -306,9 +394,11 @@ public class Store {
                     + "AND i.runAfter <= :now").setParameter("submitted", State.SUBMITTED).setParameter("q", queueName)
                     .setParameter("scheduled", State.SCHEDULED).setParameter("now", new Date()).executeUpdate();
             List<Long> candidates = em.createQuery(
-                    "SELECT i.id FROM Instance i WHERE i.queueName = :q AND i.state = :s ORDER BY i.priority DESC, i.id",
-                    Long.class).setParameter("q", queueName).setParameter("s", State.SUBMITTED).setMaxResults(max)
-                    .getResultList();
+                    "SELECT i.id FROM Instance i WHERE i.queueName = :q AND i.state = :s AND NOT EXISTS ("
+                            + "SELECT d.id FROM JobDefinition d, Instance r WHERE d.name = i.jobName AND d.highlander = TRUE "
+                            + "AND r.jobName = i.jobName AND r.state IN :active) ORDER BY i.priority DESC, i.id",
+                    Long.class).setParameter("q", queueName).setParameter("s", State.SUBMITTED).setParameter("active", ACTIVE)
+                    .setMaxResults(max).getResultList();
             if (candidates.isEmpty()) {
                 return List.of();
             }
@@ -340,7 +430,8 @@ public class Store {
             for (Instance i : instances) {
                 JobDefinition d = defs.get(i.getJobName());
                 claims.add(new Claim(i.getId(), i.getJobName(), i.getQueueName(), params.getOrDefault(i.getId(), Map.of()),
-                        d == null ? null : d.getMaxRunTimeSeconds()));
+                        d == null ? null : d.getMaxRunTimeSeconds(), d == null || d.getKind() == null ? null : d.getKind().name(),
+                        d == null ? null : d.getCommand(), i.getParentId(), i.getUsername()));
             }
             return claims;
         });
@@ -627,7 +718,11 @@ public class Store {
     /** @return the job definitions of the cluster, by name */
     public List<jqm.api.client.JobDef> jobDefinitions() {
         return tx("list job definitions", em -> em.createQuery("SELECT j FROM JobDefinition j ORDER BY j.name",
-                JobDefinition.class).getResultList().stream().map(Dtos::jobDef).toList());
+                JobDefinition.class).getResultList().stream().map(d -> {
+                    jqm.api.client.JobDef dto = Dtos.jobDef(d);
+                    dto.setParameters(defaultParameters(em, d.getName()));
+                    return dto;
+                }).toList());
     }
 
     /** @return a snapshot of the instance, waiting, running or in history */

@@ -1,4 +1,4 @@
-package jqm.engine.queue;
+package jqm.engine.declare;
 
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -10,14 +10,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Tells the operator when a file meant to declare a queue is not read as one. Felix FileInstall 3.7
+ * Tells the operator when a file meant to declare a queue or a job definition is not read as one. Felix FileInstall 3.7
  * makes a factory configuration of {@code PID-NAME.cfg} only: {@code jqm.queue~NAME.cfg} becomes a
- * plain configuration that no queue component reads, which would otherwise go unnoticed.
+ * plain configuration that no component reads, which would otherwise go unnoticed.
  */
 @Component(immediate = true)
 public class FileNameCheck implements ConfigurationListener {
     private static final Logger LOG = LoggerFactory.getLogger(FileNameCheck.class);
-    private static final Pattern TILDE = Pattern.compile("(jqm\\.queue)~(.+)");
+    private static final Pattern TILDE = Pattern.compile("(jqm\\.queue|jqm\\.jobdef)~(.+)");
 
     @Override
     public void configurationEvent(ConfigurationEvent event) {
@@ -26,7 +26,7 @@ public class FileNameCheck implements ConfigurationListener {
         }
         Matcher m = TILDE.matcher(event.getPid());
         if (m.matches()) {
-            LOG.error("Configuration {} is not read as a queue: name its file {}-{}.cfg (FileInstall reads '-', not '~', "
+            LOG.error("Configuration {} is not read: name its file {}-{}.cfg (FileInstall reads '-', not '~', "
                     + "as the separator of a factory configuration's name)", event.getPid(), m.group(1), m.group(2));
         }
     }

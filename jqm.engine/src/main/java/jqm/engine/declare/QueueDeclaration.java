@@ -1,4 +1,4 @@
-package jqm.engine.queue;
+package jqm.engine.declare;
 
 import java.util.Map;
 
@@ -62,28 +62,13 @@ public class QueueDeclaration {
         this.store = store;
         this.node = node;
         this.pollers = pollers;
-        this.queue = queueName(config, properties);
+        this.queue = Names.of(config.name(), properties, "jqm.queue", "queue");
         apply(config);
-    }
-
-    /** The name the queue has: its {@code name} key, else the name of its factory configuration. */
-    static String queueName(Config config, Map<String, Object> properties) {
-        if (!config.name().isBlank()) {
-            return config.name().trim();
-        }
-        Object pid = properties.get("service.pid");
-        String p = pid == null ? "" : pid.toString();
-        int tilde = p.indexOf('~');
-        if (tilde < 0 || tilde == p.length() - 1) {
-            throw new IllegalArgumentException("The queue configuration " + p
-                    + " has no name: set the key 'name', or name the file jqm.queue~NAME.cfg");
-        }
-        return p.substring(tilde + 1);
     }
 
     @Modified
     void modified(Config config, Map<String, Object> properties) {
-        if (!queue.equals(queueName(config, properties))) {
+        if (!queue.equals(Names.of(config.name(), properties, "jqm.queue", "queue"))) {
             LOG.warn("Queue {}: renaming a queue is not supported; declare the new name in a file of its own", queue);
             return;
         }
