@@ -68,9 +68,9 @@ public abstract class JqmTestSupport {
         // The node's name first: the engine starts once the database is configured.
         String root = System.getProperty("jqm.it.work") + "/node-" + UUID.randomUUID();
         configureOnce(ca, "jqm.node", "name", NODE, "default.polling.ms", 500L, "logs.root", root + "/logs", "files.root",
-                root + "/files");
+                root + "/files", "heartbeat.seconds", 1, "dead.after.seconds", 5);
         configureOnce(ca, "org.apache.aries.jpa.jqm", "javax.persistence.jdbc.driver", "org.h2.Driver",
-                "javax.persistence.jdbc.url", "jdbc:h2:mem:" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1",
+                "javax.persistence.jdbc.url", "jdbc:h2:mem:" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1;LOCK_TIMEOUT=10000",
                 "javax.persistence.jdbc.user", "jqm", "javax.persistence.jdbc.password", "");
         client = service(JqmClient.class);
         // The engine polls once its pollers are up.

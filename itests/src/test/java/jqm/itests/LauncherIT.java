@@ -151,6 +151,29 @@ public class LauncherIT {
     }
 
     @Test
+    public void aStoppingNodeLeavesNoInstanceRunningAfterItsStopTimeout() throws Exception {
+        // An operator's own node configuration, in place before the first start: the defaults fill in the rest.
+        Files.createDirectories(root.resolve("conf"));
+        Files.writeString(root.resolve("conf/jqm.node.cfg"), "name=launcher-node\nstop.timeout.seconds=2\n");
+        start();
+        awaitLog("Node launcher-node polling 1 queue", 0);
+        assertTrue(Files.exists(root.resolve("conf/org.apache.felix.http.cfg")));
+        long id = enqueue("applicationname=HelloWorld&parameterNames=seconds&parameterValues=120");
+        awaitStatus(id, "RUNNING");
+
+        node.destroy();
+        assertTrue("the node stops after its 2 s stop timeout", node.waitFor(60, TimeUnit.SECONDS));
+        awaitLog("ended CRASHED: The node launcher-node stopped before the instance ended \\(stop timeout of 2 s\\)", 0);
+
+        int before = logLength();
+        start();
+        awaitLog("JQM node accepting HTTP requests", before);
+        assertEquals("CRASHED", status(id));
+        assertTrue("nothing was left RUNNING to recover",
+                !Files.readString(log).substring(before).contains("left attributed or running"));
+    }
+
+    @Test
     public void aNodeKilledWhileRunningMarksTheInstanceCrashedWhenItRestarts() throws Exception {
         start();
         awaitLog("JQM node accepting HTTP requests", 0);

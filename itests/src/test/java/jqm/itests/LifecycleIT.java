@@ -52,11 +52,37 @@ public class LifecycleIT extends JqmTestSupport {
     /** Sleeps a minute: only the interrupt of a kill ends it early. */
     private static final JobPayload SLEEPER = ctx -> Thread.sleep(60_000);
 
+    /** Enqueues three HelloWorld children, waits for them, and says how they ended. */
+    private static final JobPayload PARENT = ctx -> {
+        for (int i = 0; i < 3; i++) {
+            ctx.enqueueChild(JobRequest.of("HelloWorld").addParameter("name", "child" + i).addParameter("seconds", "1"));
+        }
+        List<JobInstance> children = ctx.waitForChildren();
+        ctx.sendMessage(children.size() + " children: " + children.stream().map(c -> c.getState().name()).toList());
+    };
+
     @Before
     public void payloads() throws Exception {
         deploySample();
         register("Looper", LOOPER, Map.of());
         register("Overrun", SLEEPER, Map.of(JobPayload.MAX_RUN_TIME_SECONDS, 1));
+        register("Parent", PARENT, Map.of());
+    }
+
+    @Test
+    public void aParentEnqueuesChildrenAndWaitsForThem() throws Exception {
+        long parent = client.enqueue(JobRequest.of("Parent"));
+
+        JobInstance p = awaitEnd(parent);
+
+        assertEquals(State.ENDED, p.getState());
+        assertTrue(p.getMessages().toString(), p.getMessages().contains("3 children: [ENDED, ENDED, ENDED]"));
+        Query children = client.query(new Query().setParentId(parent));
+        assertEquals(3, children.getResultSize());
+        for (JobInstance c : children.getInstances()) {
+            assertEquals(Long.valueOf(parent), c.getParent());
+            assertFalse("the parent ended after its children", p.getEndDate().isBefore(c.getEndDate()));
+        }
     }
 
     @After

@@ -49,6 +49,23 @@ public interface JobContext {
     boolean isKillRequested();
 
     /**
+     * Enqueues a child instance: the request's parent is set to this instance. The child runs
+     * independently (on any node); see {@link #waitForChildren()}.
+     *
+     * @return the child's id
+     * @throws jqm.api.client.JqmInvalidRequestException when the request is invalid (unknown job definition...)
+     */
+    long enqueueChild(jqm.api.client.JobRequest request);
+
+    /**
+     * Blocks until every child instance this instance enqueued has ended, whatever their end.
+     *
+     * @return the children, ended, oldest first
+     * @throws InterruptedException when this instance is killed while waiting
+     */
+    java.util.List<jqm.api.client.JobInstance> waitForChildren() throws InterruptedException;
+
+    /**
      * Hands a file over to JQM as a deliverable of this instance: it is moved into the node's files
      * storage (readable by the node's account only) and can be fetched by clients with the returned id,
      * after the instance has ended too.

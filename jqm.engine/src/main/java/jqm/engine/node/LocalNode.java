@@ -49,6 +49,12 @@ public class LocalNode {
         @AttributeDefinition(name = "Files root", description = "Where deliverables and instance work folders are kept; relative to the node root")
         String files_root() default "files";
 
+        @AttributeDefinition(name = "Heartbeat period (s)", description = "How often the node tells the cluster it is alive", min = "1")
+        int heartbeat_seconds() default 10;
+
+        @AttributeDefinition(name = "Dead after (s)", description = "A node silent for this long is dead: a live node ends its attributed and running instances CRASHED", min = "5")
+        int dead_after_seconds() default 60;
+
         @AttributeDefinition(name = "Refresh period (s)", description = "How often the node rereads its queue mappings from the database (changes made through this node apply at once)", min = "1")
         int refresh_seconds() default 30;
     }
@@ -56,6 +62,8 @@ public class LocalNode {
     private final String name;
     private final int stopTimeoutSeconds;
     private final int refreshSeconds;
+    private final int heartbeatSeconds;
+    private final int deadAfterSeconds;
     private final Path logsRoot;
     private final Path filesRoot;
 
@@ -64,6 +72,8 @@ public class LocalNode {
         this.name = config.name().isBlank() ? hostName() : config.name().trim();
         this.stopTimeoutSeconds = config.stop_timeout_seconds();
         this.refreshSeconds = config.refresh_seconds();
+        this.heartbeatSeconds = config.heartbeat_seconds();
+        this.deadAfterSeconds = config.dead_after_seconds();
         this.logsRoot = Paths.get(config.logs_root()).toAbsolutePath().normalize();
         this.filesRoot = Paths.get(config.files_root()).toAbsolutePath().normalize();
         List<Long> crashed = store.registerNode(name, config.default_slots(), config.default_polling_ms());
@@ -85,6 +95,16 @@ public class LocalNode {
     /** @return the node's name, unique in the cluster */
     public String name() {
         return name;
+    }
+
+    /** @return how often the node tells the cluster it is alive, in seconds */
+    public int heartbeatSeconds() {
+        return heartbeatSeconds;
+    }
+
+    /** @return after how many silent seconds another node is considered dead */
+    public int deadAfterSeconds() {
+        return deadAfterSeconds;
     }
 
     /** @return where instance log files are written, absolute */

@@ -80,7 +80,8 @@ public class Pollers {
                 gone.requestStop();
                 LOG.info("Node {} no longer polls queue {}; {} running instance(s) go on to their end", node.name(), queue,
                         gone.running());
-                new Thread(() -> gone.stop(node.stopTimeoutSeconds()), "jqm-" + queue + "-stopping").start();
+                long deadline = System.currentTimeMillis() + node.stopTimeoutSeconds() * 1000L;
+                new Thread(() -> gone.stop(deadline), "jqm-" + queue + "-stopping").start();
             }
         }
         for (QueueMapping m : wanted.values()) {
@@ -129,7 +130,9 @@ public class Pollers {
         LOG.info("Node {} stopping: no more claims; waiting up to {} s for {} running instance(s)", node.name(),
                 node.stopTimeoutSeconds(), running);
         all.forEach(QueuePoller::requestStop);
-        all.forEach(p -> p.stop(node.stopTimeoutSeconds()));
+        long deadline = System.currentTimeMillis() + node.stopTimeoutSeconds() * 1000L;
+        all.forEach(p -> p.stop(deadline));
+        runner.abandonRunning(node.stopTimeoutSeconds());
         LOG.info("Node {} stopped polling", node.name());
     }
 }

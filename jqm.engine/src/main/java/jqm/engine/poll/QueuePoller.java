@@ -150,18 +150,18 @@ final class QueuePoller {
     }
 
     /**
-     * Stops claiming, then waits up to the timeout for the running instances to end.
+     * Stops claiming, then waits until the deadline for the running instances to end.
      *
+     * @param deadline a {@link System#currentTimeMillis()} instant
      * @return the number of instances still running when the wait ended
      */
-    int stop(long timeoutSeconds) {
+    int stop(long deadline) {
         requestStop();
         try {
             loop.join(TimeUnit.SECONDS.toMillis(5));
             workers.shutdown();
-            if (!workers.awaitTermination(timeoutSeconds, TimeUnit.SECONDS)) {
-                LOG.warn("Queue {}: {} instance(s) still running after {} s; they will be marked CRASHED at restart",
-                        queueName, running.get(), timeoutSeconds);
+            if (!workers.awaitTermination(Math.max(0, deadline - System.currentTimeMillis()), TimeUnit.MILLISECONDS)) {
+                LOG.warn("Queue {}: {} instance(s) still running at the end of the stop timeout", queueName, running.get());
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

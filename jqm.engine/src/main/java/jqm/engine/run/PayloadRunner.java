@@ -21,9 +21,11 @@ import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import jqm.api.client.JqmClient;
 import jqm.api.client.State;
 import jqm.api.payload.JobPayload;
 import jqm.engine.files.InstanceFiles;
@@ -55,6 +57,12 @@ public class PayloadRunner {
 
     private final InstanceFiles files;
     private final OutputCapture output;
+    /**
+     * For instances that enqueue children. Dynamic: the client service refers to this runner too, and a
+     * static reference both ways could not be satisfied when both start together.
+     */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
+    private volatile JqmClient client;
 
     @Activate
     public PayloadRunner(BundleContext context, @Reference Store store, @Reference LocalNode node,
@@ -173,7 +181,7 @@ public class PayloadRunner {
         Thread thread = Thread.currentThread();
         ClassLoader previous = thread.getContextClassLoader();
         String previousName = thread.getName();
-        RunningContext ctx = new RunningContext(claim, node.name(), store, files);
+        RunningContext ctx = new RunningContext(claim, node.name(), store, files, this::client);
         Integer max = claim.maxRunTimeSeconds();
         long deadline = max == null || max <= 0 ? Long.MAX_VALUE : System.currentTimeMillis() + max * 1000L;
         running.put(claim.id(), new Running(claim, thread, ctx, deadline));
@@ -214,7 +222,7 @@ public class PayloadRunner {
         } else if (end == State.CRASHED) {
             LOG.info("Instance {} of {} crashed: {}", claim.id(), claim.jobName(), reason);
         }
-        store.end(claim.id(), end, reason);
+        endOnce(claim, end, reason);
     }
 
     /** Runs a shell job's command as a child process, on the calling thread; a kill destroys the process. */
@@ -224,7 +232,7 @@ public class PayloadRunner {
             store.end(claim.id(), State.KILLED, killedBeforeStart + " before it started");
             return;
         }
-        RunningContext ctx = new RunningContext(claim, node.name(), store, files);
+        RunningContext ctx = new RunningContext(claim, node.name(), store, files, this::client);
         Integer max = claim.maxRunTimeSeconds();
         long deadline = max == null || max <= 0 ? Long.MAX_VALUE : System.currentTimeMillis() + max * 1000L;
         running.put(claim.id(), new Running(claim, Thread.currentThread(), ctx, deadline));
@@ -237,9 +245,16 @@ public class PayloadRunner {
             files.deleteWorkDirectory(claim.id());
         }
         if (ctx.killReason() != null) {
-            store.end(claim.id(), State.KILLED, ctx.killReason());
+            endOnce(claim, State.KILLED, ctx.killReason());
         } else {
-            store.end(claim.id(), outcome.state(), outcome.reason());
+            endOnce(claim, outcome.state(), outcome.reason());
+        }
+    }
+
+    private void endOnce(Claim claim, State end, String reason) {
+        if (!store.end(claim.id(), end, reason)) {
+            LOG.warn("Instance {} of {} finished {} but had already been ended (its node was thought dead, or was stopping)",
+                    claim.id(), claim.jobName(), end);
         }
     }
 
@@ -256,6 +271,35 @@ public class PayloadRunner {
             // no filter given
         }
         return "";
+    }
+
+    /**
+     * Called when the node stops and its stop timeout is over: the instances still running are killed
+     * and ended CRASHED, so that the node leaves none behind as RUNNING.
+     */
+    public void abandonRunning(int stopTimeoutSeconds) {
+        for (Running r : List.copyOf(running.values())) {
+            String reason = "The node " + node.name() + " stopped before the instance ended (stop timeout of "
+                    + stopTimeoutSeconds + " s)";
+            try {
+                if (store.end(r.claim().id(), State.CRASHED, reason)) {
+                    LOG.warn("Instance {} of {} ended CRASHED: {}", r.claim().id(), r.claim().jobName(), reason);
+                }
+                r.context().kill(reason);
+                r.thread().interrupt();
+            } catch (RuntimeException e) {
+                LOG.warn("Instance {} stays RUNNING in the database ({}); it will be marked CRASHED when the node restarts",
+                        r.claim().id(), e.getMessage());
+            }
+        }
+    }
+
+    private JqmClient client() {
+        JqmClient c = client;
+        if (c == null) {
+            throw new IllegalStateException("The JQM client service is not available on node " + node.name());
+        }
+        return c;
     }
 
     /** Kills an instance if it runs on this node: it is told, and its thread interrupted. */

@@ -5,6 +5,13 @@ import java.util.Map;
 import java.io.IOException;
 import java.nio.file.Path;
 
+import java.util.List;
+import java.util.function.Supplier;
+
+import jqm.api.client.JobInstance;
+import jqm.api.client.JobRequest;
+import jqm.api.client.JqmClient;
+import jqm.api.client.Query;
 import jqm.api.payload.JobContext;
 import jqm.engine.files.InstanceFiles;
 import jqm.engine.store.Claim;
@@ -12,17 +19,43 @@ import jqm.engine.store.Store;
 
 /** The {@link JobContext} of one running instance. */
 final class RunningContext implements JobContext {
+    private static final long CHILD_POLL_MS = 300;
+
     private final Claim claim;
     private final String nodeName;
     private final Store store;
     private final InstanceFiles files;
+    private final Supplier<JqmClient> client;
     private volatile String killReason;
 
-    RunningContext(Claim claim, String nodeName, Store store, InstanceFiles files) {
+    RunningContext(Claim claim, String nodeName, Store store, InstanceFiles files, Supplier<JqmClient> client) {
         this.claim = claim;
         this.nodeName = nodeName;
         this.store = store;
         this.files = files;
+        this.client = client;
+    }
+
+    @Override
+    public long enqueueChild(JobRequest request) {
+        if (request == null) {
+            throw new IllegalArgumentException("The child's request is missing");
+        }
+        return client.get().enqueue(request.setParentID(claim.id()));
+    }
+
+    @Override
+    public List<JobInstance> waitForChildren() throws InterruptedException {
+        while (true) {
+            Query q = client.get().query(new Query().setParentId(claim.id()).setSort(Query.Sort.ID, false).setPageSize(1000));
+            if (q.getInstances().stream().allMatch(j -> j.getState().isFinal())) {
+                return q.getInstances();
+            }
+            if (killReason != null) {
+                throw new InterruptedException("Instance " + claim.id() + " was killed while waiting for its children");
+            }
+            Thread.sleep(CHILD_POLL_MS);
+        }
     }
 
     @Override

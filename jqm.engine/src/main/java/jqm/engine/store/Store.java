@@ -152,6 +152,43 @@ public class Store {
         });
     }
 
+    /** Records that a node is alive now. */
+    public void heartbeat(String nodeName) {
+        tx("record the heartbeat of node " + nodeName, em -> em
+                .createQuery("UPDATE Node n SET n.heartbeat = :now WHERE n.name = :name").setParameter("now", new Date())
+                .setParameter("name", nodeName).executeUpdate());
+    }
+
+    /**
+     * Ends as CRASHED the attributed and running instances of nodes silent since the limit. Each
+     * instance is first switched by a conditional update, so that when several live nodes look at
+     * once, each instance is ended by exactly one.
+     *
+     * @return the ids of the instances this call ended
+     */
+    public List<Long> crashInstancesOfDeadNodes(Date limit, String liveNode) {
+        return tx("end the instances of dead nodes", em -> {
+            List<Long> ended = new ArrayList<>();
+            List<Node> dead = em.createQuery("SELECT n FROM Node n WHERE n.heartbeat < :limit AND n.name <> :me", Node.class)
+                    .setParameter("limit", limit).setParameter("me", liveNode).getResultList();
+            Date now = new Date();
+            for (Node n : dead) {
+                for (Long id : em.createQuery("SELECT i.id FROM Instance i WHERE i.nodeName = :n AND i.state IN :active",
+                        Long.class).setParameter("n", n.getName()).setParameter("active", ACTIVE).getResultList()) {
+                    int won = em.createQuery("UPDATE Instance i SET i.state = :c WHERE i.id = :id AND i.state IN :active")
+                            .setParameter("c", State.CRASHED).setParameter("id", id).setParameter("active", ACTIVE).executeUpdate();
+                    if (won == 1) {
+                        Instance i = em.find(Instance.class, id);
+                        end(em, i, State.CRASHED, "The node " + n.getName() + " running this instance stopped sending heartbeats at "
+                                + n.getHeartbeat().toInstant() + "; marked CRASHED by node " + liveNode, now);
+                        ended.add(id);
+                    }
+                }
+            }
+            return ended;
+        });
+    }
+
     /** @return the enabled queue mappings of a node */
     public List<QueueMapping> mappingsOf(String nodeName) {
         return tx("read the queue mappings of node " + nodeName, em -> em
@@ -501,23 +538,30 @@ public class Store {
     public boolean end(long id, State finalState, String reason) {
         return tx("end instance " + id, em -> {
             Instance i = em.find(Instance.class, id);
-            if (i == null) {
-                return false;
-            }
-            end(em, i, finalState, reason, new Date());
-            return true;
+            return i != null && end(em, i, finalState, reason, new Date());
         });
     }
 
-    private static void end(EntityManager em, Instance i, State finalState, String reason, Date now) {
+    /**
+     * Moves an instance to history. The delete of the live row is what decides: when two transactions
+     * end the same instance at once (its runner and a stopping node, two live nodes), the second
+     * deletes nothing and changes nothing.
+     *
+     * @return whether this call ended it
+     */
+    private static boolean end(EntityManager em, Instance i, State finalState, String reason, Date now) {
         if (!finalState.isFinal()) {
             throw new IllegalArgumentException(finalState + " is not a final state");
+        }
+        em.detach(i);
+        if (em.createQuery("DELETE FROM Instance x WHERE x.id = :id").setParameter("id", i.getId()).executeUpdate() == 0) {
+            return false;
         }
         if (reason != null) {
             em.persist(InstanceMessage.of(i.getId(), reason, now));
         }
         em.persist(History.of(i, finalState, now));
-        em.remove(i);
+        return true;
     }
 
     // ---------------------------------------------------------------- operations on one instance

@@ -1,0 +1,69 @@
+package jqm.itests;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertTrue;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.Timestamp;
+import java.util.Properties;
+
+import org.junit.Test;
+import org.junit.runner.RunWith;
+import org.ops4j.pax.exam.junit.PaxExam;
+import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
+import org.ops4j.pax.exam.spi.reactors.PerClass;
+import org.osgi.service.cm.ConfigurationAdmin;
+import org.osgi.service.jdbc.DataSourceFactory;
+
+import jqm.api.client.JobInstance;
+import jqm.api.client.State;
+
+/**
+ * What a live node does about a dead one. The dead node is what a node killed with kill -9 leaves in
+ * the database: its row with a stale heartbeat and an instance still RUNNING, written here with plain
+ * JDBC into the database the live node uses.
+ */
+@RunWith(PaxExam.class)
+@ExamReactorStrategy(PerClass.class)
+public class ClusterIT extends JqmTestSupport {
+
+    @Test
+    public void aLiveNodeEndsTheRunningInstancesOfADeadNodeCrashed() throws Exception {
+        String url = (String) service(ConfigurationAdmin.class).getConfiguration("org.apache.aries.jpa.jqm", "?")
+                .getProperties().get("javax.persistence.jdbc.url");
+        DataSourceFactory h2 = (DataSourceFactory) awaitService(
+                "(&(objectClass=org.osgi.service.jdbc.DataSourceFactory)(osgi.jdbc.driver.class=org.h2.Driver))");
+        Properties p = new Properties();
+        p.put(DataSourceFactory.JDBC_URL, url);
+        p.put(DataSourceFactory.JDBC_USER, "jqm");
+        p.put(DataSourceFactory.JDBC_PASSWORD, "");
+        long id = 900_000_001L;
+        Timestamp longAgo = new Timestamp(System.currentTimeMillis() - 3_600_000);
+        try (Connection c = h2.createDataSource(p).getConnection()) {
+            try (PreparedStatement n = c.prepareStatement(
+                    "INSERT INTO JQM_NODE (ID, NAME, STARTED_AT, HEARTBEAT) VALUES (900000001, 'dead-node', ?, ?)")) {
+                n.setTimestamp(1, longAgo);
+                n.setTimestamp(2, longAgo);
+                n.executeUpdate();
+            }
+            try (PreparedStatement i = c.prepareStatement("INSERT INTO JQM_INSTANCE (ID, JOB_NAME, QUEUE_NAME, NODE_NAME, STATE, "
+                    + "PRIORITY, ENQUEUE_DATE, ATTRIBUTION_DATE, START_DATE, KILL_REQUESTED) "
+                    + "VALUES (?, 'HelloWorld', 'DEFAULT', 'dead-node', 'RUNNING', 0, ?, ?, ?, FALSE)")) {
+                i.setLong(1, id);
+                i.setTimestamp(2, longAgo);
+                i.setTimestamp(3, longAgo);
+                i.setTimestamp(4, longAgo);
+                i.executeUpdate();
+            }
+        }
+        assertEquals(State.RUNNING, client.get(id).getState());
+
+        JobInstance j = awaitEnd(id); // the node's heartbeat is 1 s here, a node is dead after 5 s of silence
+
+        assertEquals(State.CRASHED, j.getState());
+        assertTrue(j.getMessages().toString(), j.getMessages().stream()
+                .anyMatch(m -> m.contains("The node dead-node running this instance stopped sending heartbeats")
+                        && m.contains("marked CRASHED by node " + NODE)));
+    }
+}

@@ -1,0 +1,66 @@
+package jqm.engine.node;
+
+import java.util.Date;
+import java.util.List;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import jqm.engine.store.Store;
+
+/**
+ * Tells the cluster this node is alive, and ends as CRASHED the instances that dead nodes (silent for
+ * longer than the dead-after time) left attributed or running. Every live node looks; the ending is
+ * a conditional update, so each instance is ended by exactly one of them.
+ */
+@Component(immediate = true)
+public class Heartbeat {
+    private static final Logger LOG = LoggerFactory.getLogger(Heartbeat.class);
+
+    private final LocalNode node;
+    private final Store store;
+    private final ScheduledExecutorService timer;
+    private boolean failing;
+
+    @Activate
+    public Heartbeat(@Reference LocalNode node, @Reference Store store) {
+        this.node = node;
+        this.store = store;
+        ScheduledThreadPoolExecutor t = new ScheduledThreadPoolExecutor(1, r -> new Thread(r, "jqm-heartbeat"));
+        t.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
+        this.timer = t;
+        timer.scheduleWithFixedDelay(this::beat, node.heartbeatSeconds(), node.heartbeatSeconds(), TimeUnit.SECONDS);
+    }
+
+    @Deactivate
+    void deactivate() {
+        timer.shutdownNow();
+    }
+
+    private void beat() {
+        try {
+            store.heartbeat(node.name());
+            Date limit = new Date(System.currentTimeMillis() - node.deadAfterSeconds() * 1000L);
+            List<Long> crashed = store.crashInstancesOfDeadNodes(limit, node.name());
+            if (!crashed.isEmpty()) {
+                LOG.warn("Node {} ended CRASHED {} instance(s) left by dead nodes: {}", node.name(), crashed.size(), crashed);
+            }
+            if (failing) {
+                LOG.info("Node {} reaches the database again", node.name());
+                failing = false;
+            }
+        } catch (RuntimeException e) {
+            if (!failing) {
+                LOG.error("Node {} cannot tell the cluster it is alive: {}", node.name(), e.getMessage());
+                failing = true;
+            }
+        }
+    }
+}
