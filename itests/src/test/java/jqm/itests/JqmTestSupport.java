@@ -56,6 +56,11 @@ public abstract class JqmTestSupport {
             options.add(frameworkProperty("org.osgi.service.http.port").value(Integer.toString(s.getLocalPort())));
         }
         options.add(frameworkStartLevel(6));
+        // FileInstall's own folder: an empty one of this run (the engine adds the payloads folder it watches).
+        java.nio.file.Path fileinstall = java.nio.file.Files.createDirectories(java.nio.file.Paths.get(
+                System.getProperty("jqm.it.work"), "fileinstall-" + UUID.randomUUID()));
+        options.add(frameworkProperty("felix.fileinstall.dir").value(fileinstall.toString()));
+        options.add(frameworkProperty("felix.fileinstall.enableConfigSave").value("false"));
         options.add(junitBundles());
         options.add(cleanCaches(true));
         options.add(workingDirectory(System.getProperty("jqm.it.work")));
@@ -68,7 +73,7 @@ public abstract class JqmTestSupport {
         // The node's name first: the engine starts once the database is configured.
         String root = System.getProperty("jqm.it.work") + "/node-" + UUID.randomUUID();
         configureOnce(ca, "jqm.node", "name", NODE, "default.polling.ms", 500L, "logs.root", root + "/logs", "files.root",
-                root + "/files", "heartbeat.seconds", 1, "dead.after.seconds", 5);
+                root + "/files", "payloads.dir", root + "/payloads", "heartbeat.seconds", 1, "dead.after.seconds", 5);
         configureOnce(ca, "org.apache.aries.jpa.jqm", "javax.persistence.jdbc.driver", "org.h2.Driver",
                 "javax.persistence.jdbc.url", "jdbc:h2:mem:" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1;LOCK_TIMEOUT=10000",
                 "javax.persistence.jdbc.user", "jqm", "javax.persistence.jdbc.password", "");

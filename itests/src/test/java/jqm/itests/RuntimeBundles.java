@@ -25,8 +25,8 @@ import aQute.bnd.osgi.Processor;
  * the bundles that ship. Runs in the test JVM only, when Pax Exam asks for the configuration.
  */
 final class RuntimeBundles {
-    /** Left out of tests: the shell reads standard input, FileInstall watches the node's folders. */
-    private static final Set<String> LEFT_OUT = Set.of("org.apache.felix.gogo.shell", "org.apache.felix.fileinstall");
+    /** Left out of tests: the shell reads standard input. */
+    private static final Set<String> LEFT_OUT = Set.of("org.apache.felix.gogo.shell");
     /** Runtime properties that belong to a node's folders or console, not to a test framework. */
     private static final Set<String> PROPERTIES_LEFT_OUT = Set.of("gosh.args", "org.osgi.service.http.port",
             "org.osgi.framework.startlevel.beginning");

@@ -49,6 +49,9 @@ public class LocalNode {
         @AttributeDefinition(name = "Files root", description = "Where deliverables and instance work folders are kept; relative to the node root")
         String files_root() default "files";
 
+        @AttributeDefinition(name = "Payloads folder", description = "Payload bundles dropped here are deployed, replaced ones updated, removed ones undeployed; relative to the node root")
+        String payloads_dir() default "payloads";
+
         @AttributeDefinition(name = "Heartbeat period (s)", description = "How often the node tells the cluster it is alive", min = "1")
         int heartbeat_seconds() default 10;
 
@@ -65,6 +68,7 @@ public class LocalNode {
     private final int heartbeatSeconds;
     private final int deadAfterSeconds;
     private final Path logsRoot;
+    private final Path payloadsDir;
     private final Path filesRoot;
 
     @Activate
@@ -74,6 +78,7 @@ public class LocalNode {
         this.refreshSeconds = config.refresh_seconds();
         this.heartbeatSeconds = config.heartbeat_seconds();
         this.deadAfterSeconds = config.dead_after_seconds();
+        this.payloadsDir = Paths.get(config.payloads_dir()).toAbsolutePath().normalize();
         this.logsRoot = Paths.get(config.logs_root()).toAbsolutePath().normalize();
         this.filesRoot = Paths.get(config.files_root()).toAbsolutePath().normalize();
         List<Long> crashed = store.registerNode(name, config.default_slots(), config.default_polling_ms());
@@ -105,6 +110,11 @@ public class LocalNode {
     /** @return after how many silent seconds another node is considered dead */
     public int deadAfterSeconds() {
         return deadAfterSeconds;
+    }
+
+    /** @return the folder of payload bundles, absolute */
+    public Path payloadsDir() {
+        return payloadsDir;
     }
 
     /** @return where instance log files are written, absolute */

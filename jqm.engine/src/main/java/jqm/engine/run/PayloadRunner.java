@@ -43,8 +43,8 @@ import jqm.engine.store.Store;
 public class PayloadRunner {
     private static final Logger LOG = LoggerFactory.getLogger(PayloadRunner.class);
 
-    /** An instance running on this node. */
-    private record Running(Claim claim, Thread thread, RunningContext context, long deadline) {
+    /** An instance running on this node; {@code payload} is the bundle whose code runs it, if any. */
+    private record Running(Claim claim, Thread thread, RunningContext context, long deadline, Bundle payload) {
     }
 
     private final BundleContext context;
@@ -53,6 +53,20 @@ public class PayloadRunner {
     /** Payload services by job definition name; the best ranked first. */
     private final Map<String, NavigableSet<ServiceReference<JobPayload>>> payloads = new ConcurrentHashMap<>();
     private final Map<Long, Running> running = new ConcurrentHashMap<>();
+    /**
+     * The payload that runs new instances: the highest service ranking, then the newest registration,
+     * so that an updated payload bundle installed beside the old one takes over at once.
+     */
+    private static final java.util.Comparator<ServiceReference<JobPayload>> NEWEST_FIRST = (a, b) -> {
+        int byRanking = Integer.compare(ranking(b), ranking(a));
+        return byRanking != 0 ? byRanking
+                : Long.compare((Long) b.getProperty(org.osgi.framework.Constants.SERVICE_ID),
+                        (Long) a.getProperty(org.osgi.framework.Constants.SERVICE_ID));
+    };
+
+    private static int ranking(ServiceReference<?> ref) {
+        return ref.getProperty(org.osgi.framework.Constants.SERVICE_RANKING) instanceof Integer i ? i : 0;
+    }
     private final ScheduledExecutorService watcher;
 
     private final InstanceFiles files;
@@ -91,7 +105,7 @@ public class PayloadRunner {
                     ref.getBundle().getSymbolicName(), JobPayload.JOBDEF);
             return;
         }
-        payloads.computeIfAbsent(name, k -> new ConcurrentSkipListSet<>((a, b) -> b.compareTo(a))).add(ref);
+        payloads.computeIfAbsent(name, k -> new ConcurrentSkipListSet<>(NEWEST_FIRST)).add(ref);
         declare(name, ref);
     }
 
@@ -184,7 +198,7 @@ public class PayloadRunner {
         RunningContext ctx = new RunningContext(claim, node.name(), store, files, this::client);
         Integer max = claim.maxRunTimeSeconds();
         long deadline = max == null || max <= 0 ? Long.MAX_VALUE : System.currentTimeMillis() + max * 1000L;
-        running.put(claim.id(), new Running(claim, thread, ctx, deadline));
+        running.put(claim.id(), new Running(claim, thread, ctx, deadline, ref.getBundle()));
         State end = State.ENDED;
         String reason = null;
         try (AutoCloseable captured = output.capture(files.openLog(claim.id(), InstanceFiles.Stream.STDOUT),
@@ -235,7 +249,7 @@ public class PayloadRunner {
         RunningContext ctx = new RunningContext(claim, node.name(), store, files, this::client);
         Integer max = claim.maxRunTimeSeconds();
         long deadline = max == null || max <= 0 ? Long.MAX_VALUE : System.currentTimeMillis() + max * 1000L;
-        running.put(claim.id(), new Running(claim, Thread.currentThread(), ctx, deadline));
+        running.put(claim.id(), new Running(claim, Thread.currentThread(), ctx, deadline, null));
         ShellRun.Outcome outcome;
         try {
             outcome = new ShellRun(claim, node.name(), files, simpleApiUrl()).run();
@@ -292,6 +306,11 @@ public class PayloadRunner {
                         r.claim().id(), e.getMessage());
             }
         }
+    }
+
+    /** @return how many instances run here on the code of that payload bundle */
+    public int runningFrom(Bundle bundle) {
+        return (int) running.values().stream().filter(r -> bundle.equals(r.payload())).count();
     }
 
     private JqmClient client() {

@@ -1,5 +1,7 @@
 package jqm.sample.hello;
 
+import org.osgi.framework.Bundle;
+import org.osgi.framework.FrameworkUtil;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ServiceScope;
 
@@ -24,7 +26,9 @@ public class HelloWorld implements JobPayload {
             Thread.sleep(1000);
         }
         context.setProgress(50);
-        String line = "Hello, " + name + "! (instance " + context.instanceId() + " on node " + context.nodeName() + ")";
+        Bundle self = FrameworkUtil.getBundle(HelloWorld.class);
+        String line = "Hello, " + name + "! (instance " + context.instanceId() + " on node " + context.nodeName() + ", "
+                + self.getSymbolicName() + " " + self.getVersion() + ")";
         System.out.println(line);
         context.sendMessage(line);
         if (Boolean.parseBoolean(context.parameters().get("fail"))) {

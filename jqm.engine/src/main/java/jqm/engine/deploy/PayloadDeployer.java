@@ -1,0 +1,190 @@
+package jqm.engine.deploy;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.Dictionary;
+import java.util.HashMap;
+import java.util.Hashtable;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.jar.JarFile;
+import java.util.jar.Manifest;
+
+import org.apache.felix.fileinstall.ArtifactInstaller;
+import org.osgi.framework.Bundle;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.BundleException;
+import org.osgi.framework.startlevel.BundleStartLevel;
+import org.osgi.service.cm.Configuration;
+import org.osgi.service.cm.ConfigurationAdmin;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import jqm.engine.node.LocalNode;
+import jqm.engine.run.PayloadRunner;
+
+/**
+ * Deploys the payload bundles of the node's payloads folder, watched by Felix FileInstall (this
+ * component creates the watcher once it can handle what it finds). A new jar is installed and
+ * started. A replaced jar is installed as a new bundle beside the old one, which is stopped at once
+ * (new instances run the new code) and uninstalled once the instances running its code have ended:
+ * an update never breaks a running instance. A removed jar is retired the same way.
+ */
+@Component(service = ArtifactInstaller.class, immediate = true)
+public class PayloadDeployer implements ArtifactInstaller {
+    private static final Logger LOG = LoggerFactory.getLogger(PayloadDeployer.class);
+    /** Payloads start before the engine's own bundles (6), and stop after them. */
+    static final int PAYLOAD_START_LEVEL = 5;
+    private static final String WATCHER_PID = "org.apache.felix.fileinstall";
+
+    private final BundleContext context;
+    private final LocalNode node;
+    private final PayloadRunner runner;
+    private final Map<File, Bundle> deployed = new HashMap<>();
+    private final List<Bundle> retiring = new ArrayList<>();
+    private final ScheduledExecutorService timer;
+    private final Configuration watcher;
+    private boolean closed;
+
+    @Activate
+    public PayloadDeployer(BundleContext context, @Reference LocalNode node, @Reference PayloadRunner runner,
+            @Reference ConfigurationAdmin configurationAdmin) throws IOException {
+        this.context = context;
+        this.node = node;
+        this.runner = runner;
+        ScheduledThreadPoolExecutor t = new ScheduledThreadPoolExecutor(1, r -> new Thread(r, "jqm-payload-retire"));
+        t.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
+        this.timer = t;
+        timer.scheduleWithFixedDelay(this::retireIdle, 1, 1, TimeUnit.SECONDS);
+        Files.createDirectories(node.payloadsDir());
+        Dictionary<String, Object> props = new Hashtable<>();
+        props.put("felix.fileinstall.dir", node.payloadsDir().toString());
+        props.put("felix.fileinstall.filter", ".*\\.jar");
+        props.put("felix.fileinstall.poll", "1000");
+        props.put("felix.fileinstall.noInitialDelay", "true");
+        this.watcher = configurationAdmin.getFactoryConfiguration(WATCHER_PID, "jqm-payloads", "?");
+        watcher.update(props);
+        LOG.info("Deploying payload bundles from {}", node.payloadsDir());
+    }
+
+    @Deactivate
+    synchronized void deactivate() {
+        closed = true;
+        timer.shutdownNow();
+        try {
+            watcher.delete();
+        } catch (IOException | IllegalStateException e) {
+            LOG.debug("Payload watcher configuration already gone", e);
+        }
+    }
+
+    @Override
+    public boolean canHandle(File artifact) {
+        return artifact.getName().endsWith(".jar") && artifact.toPath().toAbsolutePath().normalize().getParent()
+                .equals(node.payloadsDir());
+    }
+
+    @Override
+    public synchronized void install(File artifact) throws Exception {
+        if (closed) {
+            return;
+        }
+        Bundle b = installAndStart(artifact);
+        Bundle previous = deployed.put(artifact, b);
+        if (previous != null) {
+            retire(previous);
+        }
+    }
+
+    @Override
+    public synchronized void update(File artifact) throws Exception {
+        if (closed) {
+            return;
+        }
+        Bundle b = installAndStart(artifact);
+        Bundle previous = deployed.put(artifact, b);
+        if (previous != null) {
+            LOG.info("Payload {} updated to {} {}; {} {} retires after its running instances", artifact.getName(),
+                    b.getSymbolicName(), b.getVersion(), previous.getSymbolicName(), previous.getVersion());
+            retire(previous);
+        }
+    }
+
+    @Override
+    public synchronized void uninstall(File artifact) throws Exception {
+        if (closed) {
+            return;
+        }
+        Bundle previous = deployed.remove(artifact);
+        if (previous != null) {
+            LOG.info("Payload {} removed; {} {} retires after its running instances", artifact.getName(),
+                    previous.getSymbolicName(), previous.getVersion());
+            retire(previous);
+        }
+    }
+
+    private Bundle installAndStart(File artifact) throws IOException, BundleException {
+        try (JarFile jar = new JarFile(artifact)) {
+            Manifest m = jar.getManifest();
+            if (m == null || m.getMainAttributes().getValue("Bundle-SymbolicName") == null) {
+                LOG.error("Payload {} is not deployed: it is not an OSGi bundle (no Bundle-SymbolicName in its manifest)",
+                        artifact.getName());
+                throw new BundleException("Not a bundle: " + artifact.getName());
+            }
+        }
+        String location = "jqm-payload:" + artifact.getAbsolutePath() + "@" + artifact.lastModified() + "-" + System.nanoTime();
+        Bundle b;
+        try (InputStream in = Files.newInputStream(artifact.toPath())) {
+            b = context.installBundle(location, in);
+        }
+        try {
+            b.adapt(BundleStartLevel.class).setStartLevel(PAYLOAD_START_LEVEL);
+            b.start();
+        } catch (BundleException | RuntimeException e) {
+            LOG.error("Payload {} could not be started and is not deployed: {}", artifact.getName(), e.getMessage());
+            b.uninstall();
+            throw e;
+        }
+        LOG.info("Payload {} deployed: {} {}", artifact.getName(), b.getSymbolicName(), b.getVersion());
+        return b;
+    }
+
+    /** Stops a payload bundle now (no new instance runs its code) and uninstalls it once none runs it. */
+    private void retire(Bundle b) {
+        try {
+            b.stop();
+        } catch (BundleException | IllegalStateException e) {
+            LOG.debug("Could not stop {}", b, e);
+        }
+        retiring.add(b);
+        retireIdle();
+    }
+
+    private synchronized void retireIdle() {
+        retiring.removeIf(b -> {
+            if (b.getState() == Bundle.UNINSTALLED) {
+                return true;
+            }
+            if (runner.runningFrom(b) > 0) {
+                return false;
+            }
+            try {
+                b.uninstall();
+                LOG.info("Payload bundle {} {} uninstalled", b.getSymbolicName(), b.getVersion());
+            } catch (BundleException | IllegalStateException e) {
+                LOG.warn("Could not uninstall {}: {}", b, e.getMessage());
+            }
+            return true;
+        });
+    }
+}
