@@ -97,6 +97,24 @@ public class ConsoleIT extends JqmTestSupport {
     }
 
     @Test
+    public void payloadsAreDeployedListedAndUndeployed() throws Exception {
+        String deployed = run("jqm:deploy " + TestBundles.jar("jqm.sample.hello").getAbsolutePath());
+        assertTrue(deployed, deployed.startsWith("Deployed jqm.sample.hello"));
+        String list = run("jqm:payloads");
+        assertTrue(list, list.matches("(?s)FILE\\s+BUNDLE\\s+VERSION\\s+STATE.*\\njqm.sample.hello.jar\\s+jqm.sample.hello\\s+\\S+\\s+ACTIVE.*"));
+        run("jqm:undeploy jqm.sample.hello.jar");
+        long deadline = System.currentTimeMillis() + TIMEOUT_MS;
+        while (run("jqm:payloads").contains("jqm.sample.hello.jar")) {
+            assertTrue(System.currentTimeMillis() < deadline);
+            Thread.sleep(100);
+        }
+        assertTrue(thrown(IllegalArgumentException.class, () -> run("jqm:undeploy nothing.jar")).getMessage()
+                .contains("no payload nothing.jar"));
+        assertTrue(thrown(IllegalArgumentException.class, () -> run("jqm:deploy /etc/hostname")).getMessage()
+                .contains("not a .jar"));
+    }
+
+    @Test
     public void errorsSayWhatIsWrong() throws Exception {
         assertTrue(thrown(JqmInvalidRequestException.class, () -> run("jqm:enqueue NoSuchJob")).getMessage()
                 .contains("NoSuchJob"));

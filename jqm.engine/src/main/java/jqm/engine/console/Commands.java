@@ -22,20 +22,44 @@ import jqm.api.client.JqmClient;
 import jqm.api.client.Query;
 import jqm.api.client.Queue;
 import jqm.api.client.State;
+import jqm.engine.deploy.PayloadDeployer;
 
 /** The {@code jqm:*} console commands. Errors are thrown with a message for the operator, shown by the shell. */
 @Component(service = Commands.class)
 @GogoCommand(scope = "jqm", function = { "enqueue", "status", "jobs", "messages", "kill", "cancel", "delete", "pause",
-        "resume", "move", "priority", "restart", "queues", "jobdefs" })
+        "resume", "move", "priority", "restart", "queues", "jobdefs", "deploy", "undeploy", "payloads" })
 public class Commands {
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss")
             .withZone(ZoneId.systemDefault());
 
     private final JqmClient client;
+    private final PayloadDeployer deployer;
 
     @Activate
-    public Commands(@Reference JqmClient client) {
+    public Commands(@Reference JqmClient client, @Reference PayloadDeployer deployer) {
         this.client = client;
+        this.deployer = deployer;
+    }
+
+    @Descriptor("Deploys a payload bundle: copies the jar into the node's payloads folder and waits for it to start")
+    public String deploy(@Descriptor("path of the payload bundle's jar") String jar) throws Exception {
+        return "Deployed " + deployer.deploy(java.nio.file.Paths.get(jar), 30_000);
+    }
+
+    @Descriptor("Undeploys a payload bundle: removes its jar from the payloads folder (running instances end first)")
+    public String undeploy(@Descriptor("file name of the jar in the payloads folder") String fileName) throws Exception {
+        deployer.undeploy(fileName);
+        return "Removed " + fileName + "; its bundle retires once its running instances end";
+    }
+
+    @Descriptor("Lists the payload bundles of this node")
+    public String payloads() {
+        List<String[]> rows = new ArrayList<>();
+        rows.add(new String[] { "FILE", "BUNDLE", "VERSION", "STATE" });
+        for (PayloadDeployer.Payload p : deployer.payloads()) {
+            rows.add(new String[] { p.file(), p.symbolicName(), p.version(), p.state() });
+        }
+        return Table.format(rows);
     }
 
     @Descriptor("Enqueues a job request and prints the new instance's id")

@@ -40,7 +40,7 @@ import jqm.engine.run.PayloadRunner;
  * (new instances run the new code) and uninstalled once the instances running its code have ended:
  * an update never breaks a running instance. A removed jar is retired the same way.
  */
-@Component(service = ArtifactInstaller.class, immediate = true)
+@Component(service = { ArtifactInstaller.class, PayloadDeployer.class }, immediate = true)
 public class PayloadDeployer implements ArtifactInstaller {
     private static final Logger LOG = LoggerFactory.getLogger(PayloadDeployer.class);
     /** Payloads start before the engine's own bundles (6), and stop after them. */
@@ -88,9 +88,79 @@ public class PayloadDeployer implements ArtifactInstaller {
         }
     }
 
+    /** A payload bundle as operators see it. */
+    public record Payload(String file, String symbolicName, String version, String state) {
+    }
+
+    /** @return the payload bundles deployed from the folder, then those retiring */
+    public synchronized List<Payload> payloads() {
+        List<Payload> result = new ArrayList<>();
+        deployed.forEach((f, b) -> result.add(new Payload(f.getName(), b.getSymbolicName(), b.getVersion().toString(), state(b))));
+        retiring.forEach(b -> result.add(new Payload("-", b.getSymbolicName(), b.getVersion().toString(),
+                "RETIRING (" + runner.runningFrom(b) + " running)")));
+        return result;
+    }
+
+    private static String state(Bundle b) {
+        return switch (b.getState()) {
+        case Bundle.ACTIVE -> "ACTIVE";
+        case Bundle.RESOLVED -> "RESOLVED";
+        case Bundle.INSTALLED -> "INSTALLED";
+        case Bundle.STARTING -> "STARTING";
+        case Bundle.STOPPING -> "STOPPING";
+        default -> "UNINSTALLED";
+        };
+    }
+
+    /**
+     * Copies a jar into the payloads folder (in one step, so that the watcher never sees half a file)
+     * and waits up to the timeout for it to be deployed.
+     *
+     * @return the deployed bundle's symbolic name and version
+     * @throws IllegalArgumentException when the file is not a jar or not deployed in time
+     */
+    public String deploy(java.nio.file.Path jar, long timeoutMs) throws IOException, InterruptedException {
+        if (!Files.isRegularFile(jar) || !jar.getFileName().toString().endsWith(".jar")) {
+            throw new IllegalArgumentException(jar + " is not a .jar file");
+        }
+        java.nio.file.Path target = node.payloadsDir().resolve(jar.getFileName());
+        java.nio.file.Path tmp = node.payloadsDir().resolve("." + jar.getFileName() + ".part");
+        Files.copy(jar, tmp, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        Bundle before;
+        synchronized (this) {
+            before = deployed.get(target.toFile());
+        }
+        Files.move(tmp, target, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        long deadline = System.currentTimeMillis() + timeoutMs;
+        while (System.currentTimeMillis() < deadline) {
+            synchronized (this) {
+                Bundle now = deployed.get(target.toFile());
+                if (now != null && now != before) {
+                    return now.getSymbolicName() + " " + now.getVersion();
+                }
+            }
+            Thread.sleep(100);
+        }
+        throw new IllegalArgumentException(jar.getFileName() + " was copied to " + node.payloadsDir()
+                + " but not deployed: see the node's log");
+    }
+
+    /**
+     * Removes a jar from the payloads folder; its bundle retires once its running instances end.
+     *
+     * @throws IllegalArgumentException when there is no such jar there
+     */
+    public void undeploy(String fileName) throws IOException {
+        java.nio.file.Path target = node.payloadsDir().resolve(fileName).normalize();
+        if (!target.getParent().equals(node.payloadsDir()) || !Files.isRegularFile(target)) {
+            throw new IllegalArgumentException("There is no payload " + fileName + " in " + node.payloadsDir());
+        }
+        Files.delete(target);
+    }
+
     @Override
     public boolean canHandle(File artifact) {
-        return artifact.getName().endsWith(".jar") && artifact.toPath().toAbsolutePath().normalize().getParent()
+        return artifact.getName().endsWith(".jar") && !artifact.getName().startsWith(".") && artifact.toPath().toAbsolutePath().normalize().getParent()
                 .equals(node.payloadsDir());
     }
 
