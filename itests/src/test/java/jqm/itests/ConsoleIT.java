@@ -115,6 +115,36 @@ public class ConsoleIT extends JqmTestSupport {
     }
 
     @Test
+    public void queuesAndJobDefinitionsAreDeclared() throws Exception {
+        assertTrue(run("jqm:queue reports max.concurrent=2 'description=Monthly reports'").contains("jqm.queue-reports.cfg"));
+        long deadline = System.currentTimeMillis() + TIMEOUT_MS;
+        while (client.getQueues().stream().noneMatch(q -> q.getName().equals("reports") && "Monthly reports".equals(q.getDescription()))) {
+            assertTrue("queue declared", System.currentTimeMillis() < deadline);
+            Thread.sleep(100);
+        }
+        run("jqm:jobdef Echo 'command=echo \"$1\"' parameter.what=hi queue=reports");
+        while (client.getJobDefinitions().stream().noneMatch(d -> d.getApplicationName().equals("Echo"))) {
+            assertTrue("job definition declared", System.currentTimeMillis() < deadline);
+            Thread.sleep(100);
+        }
+        long id = Long.parseLong(run("jqm:enqueue Echo").trim());
+        assertEquals(State.ENDED, awaitEnd(id).getState());
+        assertEquals("reports", client.get(id).getQueueName());
+        assertEquals("hi\n", new String(client.getLogStdOut(id).readAllBytes()));
+
+        run("jqm:undeclare jobdef Echo");
+        run("jqm:undeclare queue reports");
+        while (client.getJobDefinitions().stream().anyMatch(d -> d.getApplicationName().equals("Echo"))) {
+            assertTrue("job definition removed", System.currentTimeMillis() < deadline);
+            Thread.sleep(100);
+        }
+        assertTrue(thrown(IllegalArgumentException.class, () -> run("jqm:queue ../etc max.concurrent=2")).getMessage()
+                .contains("not a valid name"));
+        assertTrue(thrown(IllegalArgumentException.class, () -> run("jqm:queue q slots=2")).getMessage()
+                .contains("Unknown setting 'slots'"));
+    }
+
+    @Test
     public void errorsSayWhatIsWrong() throws Exception {
         assertTrue(thrown(JqmInvalidRequestException.class, () -> run("jqm:enqueue NoSuchJob")).getMessage()
                 .contains("NoSuchJob"));

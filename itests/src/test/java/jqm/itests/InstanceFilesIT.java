@@ -46,6 +46,7 @@ public class InstanceFilesIT extends JqmTestSupport {
         reporter = context.registerService(JobPayload.class, ctx -> {
             System.out.println("out line of " + ctx.instanceId());
             System.err.println("err line of " + ctx.instanceId());
+            org.slf4j.LoggerFactory.getLogger("reporter").info("logger line of {}", ctx.instanceId());
             Thread child = new Thread(() -> System.out.println("from a thread the payload started"));
             child.start();
             child.join();
@@ -87,7 +88,9 @@ public class InstanceFilesIT extends JqmTestSupport {
         assertTrue(out, out.contains("out line of " + id));
         assertTrue("threads the payload starts write to its log too: " + out, out.contains("from a thread the payload started"));
         assertFalse(out, out.contains("err line"));
-        assertTrue(read(client.getLogStdErr(id)).contains("err line of " + id));
+        String err = read(client.getLogStdErr(id));
+        assertTrue(err, err.contains("err line of " + id));
+        assertTrue("the payload's logger writes to its log too: " + err, err.contains("logger line of " + id));
     }
 
     @Test

@@ -156,8 +156,23 @@ public class LifecycleIT extends JqmTestSupport {
         assertTrue(thrown(JqmInvalidRequestException.class, () -> client.setQueue(id, "NoSuchQueue")).getMessage()
                 .contains("NoSuchQueue"));
 
+        Configuration parking = service(ConfigurationAdmin.class).getFactoryConfiguration("jqm.queue", "parking", "?");
+        Dictionary<String, Object> d = new Hashtable<>();
+        d.put("enabled", false);
+        parking.update(d);
+        long deadline = System.currentTimeMillis() + TIMEOUT_MS;
+        while (client.getQueues().stream().noneMatch(q -> q.getName().equals("parking"))) {
+            assertTrue("queue created", System.currentTimeMillis() < deadline);
+            Thread.sleep(50);
+        }
+        client.setQueue(id, "parking");
         client.resume(id);
+        Thread.sleep(1200);
+        assertEquals("nobody polls the queue it was moved to", State.SUBMITTED, client.get(id).getState());
+        assertEquals("parking", client.get(id).getQueueName());
+        client.setQueue(id, "DEFAULT");
         assertEquals(State.ENDED, awaitEnd(id).getState());
+        parking.delete();
         String late = thrown(JqmInvalidRequestException.class, () -> client.pause(id)).getMessage();
         assertTrue(late, late.contains("it is ENDED"));
     }

@@ -11,6 +11,7 @@ import java.util.List;
 import org.apache.felix.service.command.Descriptor;
 import org.apache.felix.service.command.Parameter;
 import org.apache.felix.service.command.annotations.GogoCommand;
+import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
@@ -27,18 +28,45 @@ import jqm.engine.deploy.PayloadDeployer;
 /** The {@code jqm:*} console commands. Errors are thrown with a message for the operator, shown by the shell. */
 @Component(service = Commands.class)
 @GogoCommand(scope = "jqm", function = { "enqueue", "status", "jobs", "messages", "kill", "cancel", "delete", "pause",
-        "resume", "move", "priority", "restart", "queues", "jobdefs", "deploy", "undeploy", "payloads" })
+        "resume", "move", "priority", "restart", "queues", "jobdefs", "deploy", "undeploy", "payloads", "queue", "jobdef", "undeclare" })
 public class Commands {
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss")
             .withZone(ZoneId.systemDefault());
 
     private final JqmClient client;
     private final PayloadDeployer deployer;
+    private final Declarations declarations;
 
     @Activate
-    public Commands(@Reference JqmClient client, @Reference PayloadDeployer deployer) {
+    public Commands(BundleContext context, @Reference JqmClient client, @Reference PayloadDeployer deployer) {
         this.client = client;
         this.deployer = deployer;
+        String conf = context.getProperty("felix.fileinstall.dir");
+        this.declarations = new Declarations(java.nio.file.Paths.get(conf == null ? "conf" : conf).toAbsolutePath());
+    }
+
+    @Descriptor("Declares a queue for this node, or changes it: writes conf/jqm.queue-NAME.cfg, applied at once")
+    public String queue(@Descriptor("name of the queue") String name,
+            @Descriptor("settings: max.concurrent=N polling.interval.ms=N description=... enabled=true|false") String... settings)
+            throws Exception {
+        return "Wrote " + declarations.write("jqm.queue", name, Declarations.QUEUE_KEYS, settings);
+    }
+
+    @Descriptor("Declares a job definition (a shell job with command=...), or overrides a payload's: writes conf/jqm.jobdef-NAME.cfg")
+    public String jobdef(@Descriptor("name of the job definition") String name,
+            @Descriptor("settings: command=... queue=... parameter.KEY=VALUE max.run.time.seconds=N highlander=true description=...") String... settings)
+            throws Exception {
+        return "Wrote " + declarations.write("jqm.jobdef", name, Declarations.JOBDEF_KEYS, settings);
+    }
+
+    @Descriptor("Removes a queue (this node stops polling it) or a job definition declared in conf/")
+    public String undeclare(@Descriptor("queue or jobdef") String kind, @Descriptor("its name") String name) throws Exception {
+        String pid = switch (kind) {
+        case "queue" -> "jqm.queue";
+        case "jobdef" -> "jqm.jobdef";
+        default -> throw new IllegalArgumentException("'" + kind + "' is neither queue nor jobdef");
+        };
+        return "Removed " + declarations.delete(pid, name);
     }
 
     @Descriptor("Deploys a payload bundle: copies the jar into the node's payloads folder and waits for it to start")
