@@ -31,6 +31,7 @@ public class ConsoleIT extends JqmTestSupport {
     public void session() throws Exception {
         deploySample();
         awaitService("(&(osgi.command.scope=jqm)(osgi.command.function=enqueue))");
+        awaitService("(&(osgi.command.scope=jqm)(osgi.command.function=useradd))");
         PrintStream ps = new PrintStream(out, true);
         session = service(CommandProcessor.class).createSession(new ByteArrayInputStream(new byte[0]), ps, ps);
     }
@@ -142,6 +143,27 @@ public class ConsoleIT extends JqmTestSupport {
                 .contains("not a valid name"));
         assertTrue(thrown(IllegalArgumentException.class, () -> run("jqm:queue q slots=2")).getMessage()
                 .contains("Unknown setting 'slots'"));
+    }
+
+    @Test
+    public void accountsAreManaged() throws Exception {
+        String created = run("jqm:useradd alice CLIENT,VIEWER");
+        assertTrue(created, created.startsWith("Account alice created. Its password (shown once): "));
+        String password = created.substring(created.lastIndexOf(' ') + 1).trim();
+        jqm.api.security.Accounts accounts = service(jqm.api.security.Accounts.class);
+        assertTrue(accounts.authenticate("alice", password.toCharArray()).isPresent());
+        assertTrue(run("jqm:users"), run("jqm:users").matches("(?s).*\\nalice\\s+CLIENT,VIEWER\\s+yes\\s+never.*"));
+
+        run("jqm:usermod --enabled false alice");
+        assertTrue("a disabled account cannot log in", accounts.authenticate("alice", password.toCharArray()).isEmpty());
+        run("jqm:usermod --enabled true --roles OPERATOR alice");
+        assertEquals(java.util.Set.of(jqm.api.security.Role.OPERATOR), accounts.find("alice").get().roles());
+        String reset = run("jqm:passwd alice");
+        String newPassword = reset.substring(reset.lastIndexOf(' ') + 1).trim();
+        assertTrue("the old password is gone", accounts.authenticate("alice", password.toCharArray()).isEmpty());
+        assertTrue(accounts.authenticate("alice", newPassword.toCharArray()).isPresent());
+        assertTrue(thrown(IllegalArgumentException.class, () -> run("jqm:useradd bob NOBODY")).getMessage().contains("not a role"));
+        assertTrue(thrown(IllegalArgumentException.class, () -> run("jqm:useradd alice VIEWER")).getMessage().contains("exists"));
     }
 
     @Test

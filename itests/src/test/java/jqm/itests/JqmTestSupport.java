@@ -73,7 +73,9 @@ public abstract class JqmTestSupport {
         // The node's name first: the engine starts once the database is configured.
         String root = System.getProperty("jqm.it.work") + "/node-" + UUID.randomUUID();
         configureOnce(ca, "jqm.node", "name", NODE, "default.polling.ms", 500L, "logs.root", root + "/logs", "files.root",
-                root + "/files", "payloads.dir", root + "/payloads", "heartbeat.seconds", 1, "dead.after.seconds", 5);
+                root + "/files", "payloads.dir", root + "/payloads", "heartbeat.seconds", 1, "dead.after.seconds", 5,
+                "initial.password.file", root + "/initial-admin-password.txt");
+        configureOnce(ca, "jqm.http", "access.log", root + "/logs/access.log");
         configureOnce(ca, "org.apache.aries.jpa.jqm", "javax.persistence.jdbc.driver", "org.h2.Driver",
                 "javax.persistence.jdbc.url", "jdbc:h2:mem:" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1;LOCK_TIMEOUT=10000",
                 "javax.persistence.jdbc.user", "jqm", "javax.persistence.jdbc.password", "");

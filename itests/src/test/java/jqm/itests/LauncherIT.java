@@ -93,8 +93,20 @@ public class LauncherIT {
         return "http://127.0.0.1:" + port + "/ws/simple/";
     }
 
+    /** The Basic authorization of the administrator the node created on its first start. */
+    private String admin() throws Exception {
+        Path file = root.resolve("initial-admin-password.txt");
+        long deadline = System.currentTimeMillis() + TIMEOUT_MS;
+        while (!Files.exists(file) || Files.readString(file).isBlank()) {
+            assertTrue("the first administrator's password file is written", System.currentTimeMillis() < deadline);
+            Thread.sleep(100);
+        }
+        String password = Files.readString(file).trim();
+        return "Basic " + java.util.Base64.getEncoder().encodeToString(("admin:" + password).getBytes(StandardCharsets.UTF_8));
+    }
+
     private long enqueue(String form) throws Exception {
-        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(base() + "ji"))
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(base() + "ji")).header("Authorization", admin())
                 .header("Content-Type", "application/x-www-form-urlencoded").POST(HttpRequest.BodyPublishers.ofString(form))
                 .build(), HttpResponse.BodyHandlers.ofString());
         assertEquals(r.body(), 200, r.statusCode());
@@ -102,7 +114,7 @@ public class LauncherIT {
     }
 
     private String status(long id) throws Exception {
-        return http.send(HttpRequest.newBuilder(URI.create(base() + "status?id=" + id)).build(),
+        return http.send(HttpRequest.newBuilder(URI.create(base() + "status?id=" + id)).header("Authorization", admin()).build(),
                 HttpResponse.BodyHandlers.ofString()).body().trim();
     }
 
@@ -134,6 +146,11 @@ public class LauncherIT {
         assertTrue(Files.exists(root.resolve("payloads/jqm.sample.hello.jar")));
         assertTrue("optional bundles are shipped", Files.exists(root.resolve("bundles/optional/jqm.rest.jar")));
         assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(root)));
+        assertEquals("the first administrator's password is readable by the node's account only", "rw-------",
+                PosixFilePermissions.toString(Files.getPosixFilePermissions(root.resolve("initial-admin-password.txt"))));
+        HttpResponse<String> anonymous = http.send(HttpRequest.newBuilder(URI.create(base() + "status?id=1")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals("authentication is on by default", 401, anonymous.statusCode());
 
         long id = enqueue("applicationname=HelloWorld&parameterNames=name&parameterValues=Launcher");
         assertEquals("ENDED", awaitStatus(id, "ENDED", "CRASHED"));

@@ -137,6 +137,13 @@ public interface JqmClient {
     List<Deliverable> getDeliverables(long id);
 
     /**
+     * @param deliverableId its random id, 32 hexadecimal characters
+     * @return the deliverable of that id, if any
+     * @throws JqmInvalidRequestException when the id is not of that form
+     */
+    java.util.Optional<Deliverable> getDeliverable(String deliverableId);
+
+    /**
      * Opens a deliverable's content. The caller closes the stream.
      *
      * @param deliverableId its random id, 32 hexadecimal characters

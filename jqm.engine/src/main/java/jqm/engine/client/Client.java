@@ -231,6 +231,14 @@ public class Client implements JqmClient {
     }
 
     @Override
+    public java.util.Optional<Deliverable> getDeliverable(String deliverableId) {
+        if (!InstanceFiles.isRandomId(deliverableId)) {
+            throw new JqmInvalidRequestException("A deliverable id is 32 hexadecimal characters (0-9, a-f)");
+        }
+        return call(() -> store.deliverableInfo(deliverableId));
+    }
+
+    @Override
     public InputStream getDeliverableContent(String deliverableId) {
         if (!InstanceFiles.isRandomId(deliverableId)) {
             throw new JqmInvalidRequestException("A deliverable id is 32 hexadecimal characters (0-9, a-f)");

@@ -52,6 +52,9 @@ public class LocalNode {
         @AttributeDefinition(name = "Payloads folder", description = "Payload bundles dropped here are deployed, replaced ones updated, removed ones undeployed; relative to the node root")
         String payloads_dir() default "payloads";
 
+        @AttributeDefinition(name = "Initial password file", description = "Where the generated password of the first administrator account is written (owner-only), on the first start of a cluster; relative to the node root")
+        String initial_password_file() default "initial-admin-password.txt";
+
         @AttributeDefinition(name = "Heartbeat period (s)", description = "How often the node tells the cluster it is alive", min = "1")
         int heartbeat_seconds() default 10;
 
@@ -69,6 +72,7 @@ public class LocalNode {
     private final int deadAfterSeconds;
     private final Path logsRoot;
     private final Path payloadsDir;
+    private final Path initialPasswordFile;
     private final Path filesRoot;
 
     @Activate
@@ -78,6 +82,7 @@ public class LocalNode {
         this.refreshSeconds = config.refresh_seconds();
         this.heartbeatSeconds = config.heartbeat_seconds();
         this.deadAfterSeconds = config.dead_after_seconds();
+        this.initialPasswordFile = Paths.get(config.initial_password_file()).toAbsolutePath().normalize();
         this.payloadsDir = Paths.get(config.payloads_dir()).toAbsolutePath().normalize();
         this.logsRoot = Paths.get(config.logs_root()).toAbsolutePath().normalize();
         this.filesRoot = Paths.get(config.files_root()).toAbsolutePath().normalize();
@@ -110,6 +115,11 @@ public class LocalNode {
     /** @return after how many silent seconds another node is considered dead */
     public int deadAfterSeconds() {
         return deadAfterSeconds;
+    }
+
+    /** @return where the first administrator's generated password is written, absolute */
+    public Path initialPasswordFile() {
+        return initialPasswordFile;
     }
 
     /** @return the folder of payload bundles, absolute */

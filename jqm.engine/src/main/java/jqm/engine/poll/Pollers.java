@@ -1,6 +1,7 @@
 package jqm.engine.poll;
 
 import java.lang.management.ManagementFactory;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -15,6 +16,7 @@ import org.osgi.service.component.annotations.Reference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import jqm.api.node.NodeStatus;
 import jqm.engine.model.QueueMapping;
 import jqm.engine.node.LocalNode;
 import jqm.engine.run.PayloadRunner;
@@ -26,8 +28,8 @@ import jqm.engine.store.Store;
  * whose mapping is gone or disabled stops claiming at once and ends when its running instances
  * have ended.
  */
-@Component(service = Pollers.class, immediate = true)
-public class Pollers {
+@Component(service = { Pollers.class, NodeStatus.class }, immediate = true)
+public class Pollers implements NodeStatus {
     private static final Logger LOG = LoggerFactory.getLogger(Pollers.class);
 
     private final LocalNode node;
@@ -106,6 +108,24 @@ public class Pollers {
         if (p != null) {
             p.wake();
         }
+    }
+
+    @Override
+    public String nodeName() {
+        return node.name();
+    }
+
+    @Override
+    public synchronized boolean pollersInTime() {
+        long now = System.currentTimeMillis();
+        return pollers.values().stream().allMatch(p -> now - p.lastPoll() <= 2 * p.intervalMs() + 1000);
+    }
+
+    @Override
+    public synchronized Map<String, Instant> lastPolls() {
+        Map<String, Instant> result = new java.util.TreeMap<>();
+        pollers.forEach((q, p) -> result.put(q, p.lastPoll() == 0 ? null : Instant.ofEpochMilli(p.lastPoll())));
+        return result;
     }
 
     /** Wakes every poller of this node. */

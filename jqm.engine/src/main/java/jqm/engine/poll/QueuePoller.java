@@ -53,6 +53,7 @@ final class QueuePoller {
     }
 
     void start() {
+        lastPoll = System.currentTimeMillis(); // in time until its first poll is due
         loop.start();
         LOG.info("Polling queue {} with {} slots every {} ms", queueName, slots, intervalMs);
     }

@@ -25,6 +25,7 @@ import jqm.api.client.JobInstance;
 import jqm.api.client.JqmInvalidRequestException;
 import jqm.api.client.NoSuchJobInstanceException;
 import jqm.api.client.State;
+import jqm.engine.model.AccountRecord;
 import jqm.engine.model.DeliverableFile;
 import jqm.engine.model.History;
 import jqm.engine.model.Instance;
@@ -261,6 +262,50 @@ public class Store {
     public boolean queueExists(String queueName) {
         return tx("read queue " + queueName, em -> !em.createQuery("SELECT q.id FROM Queue q WHERE q.name = :name")
                 .setParameter("name", queueName).getResultList().isEmpty());
+    }
+
+    // ---------------------------------------------------------------- accounts
+
+    /** @return the account of that name, if any */
+    public Optional<AccountRecord> account(String name) {
+        return tx("read account " + name, em -> Optional.ofNullable(em.find(AccountRecord.class, name)));
+    }
+
+    /** @return every account, by name */
+    public List<AccountRecord> accounts() {
+        return tx("list accounts",
+                em -> em.createQuery("SELECT a FROM AccountRecord a ORDER BY a.name", AccountRecord.class).getResultList());
+    }
+
+    /**
+     * Creates an account.
+     *
+     * @return false when an account of that name exists already (nothing changed)
+     */
+    public boolean createAccount(AccountRecord a) {
+        return tx("create account " + a.getName(), em -> {
+            if (em.find(AccountRecord.class, a.getName()) != null) {
+                return false;
+            }
+            em.persist(a);
+            return true;
+        });
+    }
+
+    /**
+     * Changes an account.
+     *
+     * @return false when there is no account of that name
+     */
+    public boolean updateAccount(String name, java.util.function.Consumer<AccountRecord> change) {
+        return tx("change account " + name, em -> {
+            AccountRecord a = em.find(AccountRecord.class, name);
+            if (a == null) {
+                return false;
+            }
+            change.accept(a);
+            return true;
+        });
     }
 
     // ---------------------------------------------------------------- job definitions
@@ -716,6 +761,11 @@ public class Store {
     /** @return the deliverable of that random id, if any */
     public Optional<DeliverableFile> deliverable(String randomId) {
         return tx("read deliverable", em -> Optional.ofNullable(em.find(DeliverableFile.class, randomId)));
+    }
+
+    /** @return the description of the deliverable of that random id, if any */
+    public Optional<jqm.api.client.Deliverable> deliverableInfo(String randomId) {
+        return tx("read deliverable", em -> Optional.ofNullable(em.find(DeliverableFile.class, randomId)).map(Dtos::deliverable));
     }
 
     /** @return whether an instance of that id exists, waiting, running or ended */

@@ -6,6 +6,7 @@ import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.servlet.whiteboard.annotations.RequireHttpWhiteboard;
+import org.osgi.service.servlet.whiteboard.propertytypes.HttpWhiteboardContextSelect;
 import org.osgi.service.servlet.whiteboard.propertytypes.HttpWhiteboardServletName;
 import org.osgi.service.servlet.whiteboard.propertytypes.HttpWhiteboardServletPattern;
 
@@ -13,15 +14,21 @@ import jakarta.servlet.Servlet;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
+import jqm.api.client.JobRequest;
 import jqm.api.client.JqmClient;
 import jqm.api.client.JqmClientException;
 import jqm.api.client.JqmInvalidRequestException;
+import jqm.api.security.Account;
+import jqm.api.security.Role;
+import jqm.servlet.security.Access;
+import jqm.servlet.security.JqmServletContext;
 
 /** {@code POST /ws/simple/ji}: enqueues a job request given as a form, and answers the new id as text. */
 @Component(service = Servlet.class)
 @RequireHttpWhiteboard
 @HttpWhiteboardServletName(EnqueueServlet.NAME)
 @HttpWhiteboardServletPattern("/ws/simple/ji")
+@HttpWhiteboardContextSelect(JqmServletContext.SELECT)
 public class EnqueueServlet extends HttpServlet {
     private static final long serialVersionUID = 1L;
     public static final String NAME = "jqm.simple.enqueue";
@@ -35,8 +42,18 @@ public class EnqueueServlet extends HttpServlet {
 
     @Override
     protected void doPost(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+        if (!Access.require(req, resp, Role.CLIENT)) {
+            return;
+        }
         try {
-            long id = client.enqueue(FormRequest.read(req.getParameterMap()));
+            JobRequest request = FormRequest.read(req.getParameterMap());
+            Account account = Access.account(req);
+            if (!account.may(Role.OPERATOR)) {
+                request.setUser(account.name()); // a client's instances are its own, whatever the form says
+            } else if (request.getUser() == null) {
+                request.setUser(account.name());
+            }
+            long id = client.enqueue(request);
             Answers.text(resp, HttpServletResponse.SC_OK, Long.toString(id));
         } catch (JqmInvalidRequestException e) {
             Answers.text(resp, HttpServletResponse.SC_BAD_REQUEST, e.getMessage());

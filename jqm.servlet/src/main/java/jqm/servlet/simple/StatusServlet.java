@@ -5,6 +5,7 @@ import java.io.IOException;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.servlet.whiteboard.propertytypes.HttpWhiteboardContextSelect;
 import org.osgi.service.servlet.whiteboard.propertytypes.HttpWhiteboardServletName;
 import org.osgi.service.servlet.whiteboard.propertytypes.HttpWhiteboardServletPattern;
 
@@ -12,14 +13,18 @@ import jakarta.servlet.Servlet;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
+import jqm.api.client.JobInstance;
 import jqm.api.client.JqmClient;
 import jqm.api.client.JqmClientException;
 import jqm.api.client.NoSuchJobInstanceException;
+import jqm.servlet.security.Access;
+import jqm.servlet.security.JqmServletContext;
 
 /** {@code GET /ws/simple/status?id=}: answers the state of a job instance, as text. */
 @Component(service = Servlet.class)
 @HttpWhiteboardServletName("jqm.simple.status")
 @HttpWhiteboardServletPattern("/ws/simple/status")
+@HttpWhiteboardContextSelect(JqmServletContext.SELECT)
 public class StatusServlet extends HttpServlet {
     private static final long serialVersionUID = 1L;
 
@@ -37,7 +42,10 @@ public class StatusServlet extends HttpServlet {
             return;
         }
         try {
-            Answers.text(resp, HttpServletResponse.SC_OK, client.get(id).getState().name());
+            JobInstance j = client.get(id);
+            if (Access.mayRead(req, resp, j)) {
+                Answers.text(resp, HttpServletResponse.SC_OK, j.getState().name());
+            }
         } catch (NoSuchJobInstanceException e) {
             Answers.text(resp, HttpServletResponse.SC_NOT_FOUND, e.getMessage());
         } catch (JqmClientException e) {

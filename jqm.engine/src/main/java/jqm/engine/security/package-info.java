@@ -1,0 +1,2 @@
+/** Accounts: password hashes, authentication, the first administrator. */
+package jqm.engine.security;
