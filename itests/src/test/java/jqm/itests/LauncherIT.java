@@ -174,6 +174,7 @@ public class LauncherIT {
         Files.writeString(root.resolve("conf/jqm.node.cfg"), "name=launcher-node\nstop.timeout.seconds=2\n");
         start();
         awaitLog("Node launcher-node polling 1 queue", 0);
+        awaitLog("JQM node accepting HTTP requests", 0);
         assertTrue(Files.exists(root.resolve("conf/org.apache.felix.http.cfg")));
         long id = enqueue("applicationname=HelloWorld&parameterNames=seconds&parameterValues=120");
         awaitStatus(id, "RUNNING");

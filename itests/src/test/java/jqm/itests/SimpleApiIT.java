@@ -129,6 +129,10 @@ public class SimpleApiIT extends JqmTestSupport {
         assertEquals(404, none.statusCode());
         assertTrue(none.body(), none.body().contains("987654321"));
         assertEquals("enqueue is POST only", 405, get("ji").statusCode());
+        HttpResponse<String> huge = post("ji", "applicationname", "HelloWorld", "parameterNames", "big", "parameterValues",
+                "x".repeat(300_000));
+        assertTrue("an oversized form is the caller's mistake: " + huge.statusCode(), huge.statusCode() == 400 || huge.statusCode() == 413);
+        assertTrue(huge.body(), !huge.body().contains("Exception") && !huge.body().contains("\tat "));
         for (HttpResponse<String> r : new HttpResponse[] { unknown, missing, unpaired, none }) {
             assertTrue("no stack trace: " + r.body(), !r.body().contains("Exception") && !r.body().contains("\tat "));
         }

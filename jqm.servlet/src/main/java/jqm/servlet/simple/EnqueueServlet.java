@@ -32,6 +32,8 @@ import jqm.servlet.security.JqmServletContext;
 public class EnqueueServlet extends HttpServlet {
     private static final long serialVersionUID = 1L;
     public static final String NAME = "jqm.simple.enqueue";
+    /** Far above any sensible request (parameter values are at most 4,000 characters each). */
+    static final long MAX_FORM_BYTES = 100_000;
 
     private final transient JqmClient client;
 
@@ -45,8 +47,21 @@ public class EnqueueServlet extends HttpServlet {
         if (!Access.require(req, resp, Role.CLIENT)) {
             return;
         }
+        if (req.getContentLengthLong() > MAX_FORM_BYTES) {
+            Answers.text(resp, HttpServletResponse.SC_REQUEST_ENTITY_TOO_LARGE,
+                    "The form is larger than " + MAX_FORM_BYTES + " bytes");
+            return;
+        }
+        java.util.Map<String, String[]> form;
         try {
-            JobRequest request = FormRequest.read(req.getParameterMap());
+            form = req.getParameterMap();
+        } catch (RuntimeException e) {
+            // the container refuses forms over its own limit, or malformed ones, while parsing
+            Answers.text(resp, HttpServletResponse.SC_BAD_REQUEST, "The form could not be read: it is malformed or too large");
+            return;
+        }
+        try {
+            JobRequest request = FormRequest.read(form);
             Account account = Access.account(req);
             if (!account.may(Role.OPERATOR)) {
                 request.setUser(account.name()); // a client's instances are its own, whatever the form says
