@@ -115,6 +115,64 @@ public class HttpsIT extends JqmTestSupport {
     }
 
     @Test
+    public void theConsoleTurnsHttpsWithClientCertificatesOnFromAFreshNode() throws Exception {
+        service(Accounts.class).create("certuser", Set.of(Role.VIEWER), null);
+        awaitService("(&(osgi.command.scope=jqm)(osgi.command.function=tlsinit))");
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        java.io.PrintStream ps = new java.io.PrintStream(out, true);
+        org.apache.felix.service.command.CommandSession session = service(org.apache.felix.service.command.CommandProcessor.class)
+                .createSession(new java.io.ByteArrayInputStream(new byte[0]), ps, ps);
+        int port;
+        try (ServerSocket s = new ServerSocket(0)) {
+            port = s.getLocalPort();
+        }
+        String init = String.valueOf(session.execute("jqm:tlsinit -p " + port + " -c needs"));
+        assertTrue(init, init.startsWith("HTTPS on port " + port));
+        String issued = String.valueOf(session.execute("jqm:tlsclient certuser"));
+        assertTrue(issued, issued.startsWith("Client certificate of certuser: "));
+        String p12 = issued.substring("Client certificate of certuser: ".length(), issued.indexOf(" (PKCS12)"));
+        String password = issued.substring(issued.lastIndexOf(' ') + 1).trim();
+        session.close();
+        dir = Paths.get(p12).getParent().getParent();
+        assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.resolve("server.pass"))));
+        assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(Paths.get(p12))));
+        String conf = Files.readString(dir.getParent().resolve("org.apache.felix.http.cfg"));
+        assertTrue("no password in the configuration, only references", !conf.contains(Files.readString(dir.resolve("server.pass")).trim()));
+
+        KeyStore trust = KeyStore.getInstance("PKCS12");
+        trust.load(null, null);
+        try (InputStream in = Files.newInputStream(dir.resolve("ca.pem"))) {
+            trust.setCertificateEntry("ca", CertificateFactory.getInstance("X.509").generateCertificate(in));
+        }
+        TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        tmf.init(trust);
+        KeyStore ks = KeyStore.getInstance("PKCS12");
+        try (InputStream in = Files.newInputStream(Paths.get(p12))) {
+            ks.load(in, password.toCharArray());
+        }
+        KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+        kmf.init(ks, password.toCharArray());
+        SSLContext ssl = SSLContext.getInstance("TLS");
+        ssl.init(kmf.getKeyManagers(), tmf.getTrustManagers(), null);
+        HttpClient c = HttpClient.newBuilder().sslContext(ssl).connectTimeout(Duration.ofSeconds(5)).build();
+
+        String url = "https://127.0.0.1:" + port + "/ws/simple/localnode/health";
+        long deadline = System.currentTimeMillis() + TIMEOUT_MS;
+        HttpResponse<String> r = null;
+        while (r == null || r.statusCode() == 404) {
+            try {
+                r = get(c, url);
+            } catch (IOException e) {
+                if (System.currentTimeMillis() > deadline) {
+                    throw e;
+                }
+                Thread.sleep(300);
+            }
+        }
+        assertEquals(r.body(), 200, r.statusCode());
+    }
+
+    @Test
     public void clientCertificatesFromTheTrustedCaAuthenticateOthersAreRefused() throws Exception {
         dir = Files.createDirectories(Paths.get(System.getProperty("jqm.it.work"), "tls-" + UUID.randomUUID()));
         makeStores();
