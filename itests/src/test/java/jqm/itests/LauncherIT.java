@@ -138,6 +138,7 @@ public class LauncherIT {
         assertTrue(Long.parseLong(ready.group(1)) > 0);
         // The node was started with standard input closed: the console ended, the node did not.
         awaitLog("Node \\S+ polling 1 queue", 0);
+        awaitLog("Job definition HelloWorld deployed", 0);
         assertTrue(node.isAlive());
 
         for (String dir : new String[] { "conf", "payloads", "bundles/optional", "logs", "files", "db" }) {
@@ -154,6 +155,13 @@ public class LauncherIT {
 
         long id = enqueue("applicationname=HelloWorld&parameterNames=name&parameterValues=Launcher");
         assertEquals("ENDED", awaitStatus(id, "ENDED", "CRASHED"));
+
+        // The engine log, for administrators, from the file the launcher writes.
+        HttpResponse<String> engineLog = http.send(HttpRequest.newBuilder(URI.create(base() + "enginelog?latest=500"))
+                .header("Authorization", admin()).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, engineLog.statusCode());
+        assertTrue(engineLog.body(), engineLog.body().contains("JQM node accepting HTTP requests"));
+        assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(root.resolve("logs/engine.log"))));
 
         // An operator declares a queue with a file in conf/, while the node runs; a misnamed file is reported.
         Files.writeString(root.resolve("conf/jqm.queue-reports.cfg"), "description=Monthly reports\nmax.concurrent=2\n");
@@ -175,6 +183,7 @@ public class LauncherIT {
         start();
         awaitLog("Node launcher-node polling 1 queue", 0);
         awaitLog("JQM node accepting HTTP requests", 0);
+        awaitLog("Job definition HelloWorld deployed", 0);
         assertTrue(Files.exists(root.resolve("conf/org.apache.felix.http.cfg")));
         long id = enqueue("applicationname=HelloWorld&parameterNames=seconds&parameterValues=120");
         awaitStatus(id, "RUNNING");
@@ -195,6 +204,7 @@ public class LauncherIT {
     public void aNodeKilledWhileRunningMarksTheInstanceCrashedWhenItRestarts() throws Exception {
         start();
         awaitLog("JQM node accepting HTTP requests", 0);
+        awaitLog("Job definition HelloWorld deployed", 0);
         long id = enqueue("applicationname=HelloWorld&parameterNames=seconds&parameterValues=120");
         awaitStatus(id, "RUNNING");
 

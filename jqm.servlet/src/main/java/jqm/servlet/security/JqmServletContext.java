@@ -59,6 +59,9 @@ public class JqmServletContext extends ServletContextHelper {
 
         @AttributeDefinition(name = "Access log", description = "The file of the access log, relative to the node root")
         String access_log() default "logs/access.log";
+
+        @AttributeDefinition(name = "Engine log", description = "The engine's log file, served to administrators by /ws/simple/enginelog; relative to the node root")
+        String engine_log() default "logs/engine.log";
     }
 
     private final Accounts accounts;
