@@ -152,6 +152,19 @@ public class LauncherIT {
         HttpResponse<String> anonymous = http.send(HttpRequest.newBuilder(URI.create(base() + "status?id=1")).build(),
                 HttpResponse.BodyHandlers.ofString());
         assertEquals("authentication is on by default", 401, anonymous.statusCode());
+        // Loopback only: through any other address of this machine, nothing listens on the port.
+        for (java.net.NetworkInterface nic : java.util.Collections.list(java.net.NetworkInterface.getNetworkInterfaces())) {
+            for (java.net.InetAddress a : java.util.Collections.list(nic.getInetAddresses())) {
+                if (!a.isLoopbackAddress() && a instanceof java.net.Inet4Address) {
+                    try (java.net.Socket s = new java.net.Socket()) {
+                        s.connect(new java.net.InetSocketAddress(a, port), 2000);
+                        org.junit.Assert.fail("HTTP answers on " + a + ", not only on loopback");
+                    } catch (java.net.ConnectException | java.net.SocketTimeoutException expected) {
+                        // refused: nothing listens there
+                    }
+                }
+            }
+        }
 
         long id = enqueue("applicationname=HelloWorld&parameterNames=name&parameterValues=Launcher");
         assertEquals("ENDED", awaitStatus(id, "ENDED", "CRASHED"));
