@@ -22,7 +22,7 @@ import jqm.api.client.State;
 /**
  * What a live node does about a dead one. The dead node is what a node killed with kill -9 leaves in
  * the database: its row with a stale heartbeat and an instance still RUNNING, written here with plain
- * JDBC into the database the live node uses.
+ * JDBC into the database the live node uses (H2 here, PostgreSQL in {@link ClusterOnPostgresIT}).
  */
 @RunWith(PaxExam.class)
 @ExamReactorStrategy(PerClass.class)
@@ -30,14 +30,14 @@ public class ClusterIT extends JqmTestSupport {
 
     @Test
     public void aLiveNodeEndsTheRunningInstancesOfADeadNodeCrashed() throws Exception {
-        String url = (String) service(ConfigurationAdmin.class).getConfiguration("org.apache.aries.jpa.jqm", "?")
-                .getProperties().get("javax.persistence.jdbc.url");
-        DataSourceFactory h2 = (DataSourceFactory) awaitService(
-                "(&(objectClass=org.osgi.service.jdbc.DataSourceFactory)(osgi.jdbc.driver.class=org.h2.Driver))");
+        java.util.Dictionary<String, Object> db = service(ConfigurationAdmin.class).getConfiguration("org.apache.aries.jpa.jqm", "?")
+                .getProperties();
+        DataSourceFactory h2 = (DataSourceFactory) awaitService("(&(objectClass=org.osgi.service.jdbc.DataSourceFactory)"
+                + "(osgi.jdbc.driver.class=" + db.get("javax.persistence.jdbc.driver") + "))");
         Properties p = new Properties();
-        p.put(DataSourceFactory.JDBC_URL, url);
-        p.put(DataSourceFactory.JDBC_USER, "jqm");
-        p.put(DataSourceFactory.JDBC_PASSWORD, "");
+        p.put(DataSourceFactory.JDBC_URL, db.get("javax.persistence.jdbc.url"));
+        p.put(DataSourceFactory.JDBC_USER, db.get("javax.persistence.jdbc.user"));
+        p.put(DataSourceFactory.JDBC_PASSWORD, db.get("javax.persistence.jdbc.password"));
         long id = 900_000_001L;
         Timestamp longAgo = new Timestamp(System.currentTimeMillis() - 3_600_000);
         try (Connection c = h2.createDataSource(p).getConnection()) {

@@ -76,9 +76,9 @@ public abstract class JqmTestSupport {
                 root + "/files", "payloads.dir", root + "/payloads", "heartbeat.seconds", 1, "dead.after.seconds", 5,
                 "initial.password.file", root + "/initial-admin-password.txt");
         configureOnce(ca, "jqm.http", "access.log", root + "/logs/access.log");
-        configureOnce(ca, "org.apache.aries.jpa.jqm", "javax.persistence.jdbc.driver", "org.h2.Driver",
-                "javax.persistence.jdbc.url", "jdbc:h2:mem:" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1;LOCK_TIMEOUT=10000",
-                "javax.persistence.jdbc.user", "jqm", "javax.persistence.jdbc.password", "");
+        if (ca.getConfiguration("org.apache.aries.jpa.jqm", "?").getProperties() == null) {
+            configureOnce(ca, "org.apache.aries.jpa.jqm", database());
+        }
         client = service(JqmClient.class);
         // The engine polls once its pollers are up.
         assertNotNull("the node's pollers did not start", awaitService("(objectClass=jqm.engine.poll.Pollers)"));
@@ -94,6 +94,17 @@ public abstract class JqmTestSupport {
         deployed.clear();
         trackers.forEach(ServiceTracker::close);
         trackers.clear();
+    }
+
+    /**
+     * The database of the node: a fresh in-memory H2 here; subclasses run the same tests on PostgreSQL.
+     *
+     * @return the configuration of the persistence unit, as key, value, key, value...
+     */
+    protected Object[] database() throws Exception {
+        return new Object[] { "javax.persistence.jdbc.driver", "org.h2.Driver", "javax.persistence.jdbc.url",
+                "jdbc:h2:mem:" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1;LOCK_TIMEOUT=10000", "javax.persistence.jdbc.user", "jqm",
+                "javax.persistence.jdbc.password", "" };
     }
 
     private static void configureOnce(ConfigurationAdmin ca, String pid, Object... kv) throws IOException {

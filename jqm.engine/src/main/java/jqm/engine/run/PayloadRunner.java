@@ -21,7 +21,6 @@ import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
-import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -71,12 +70,6 @@ public class PayloadRunner {
 
     private final InstanceFiles files;
     private final OutputCapture output;
-    /**
-     * For instances that enqueue children. Dynamic: the client service refers to this runner too, and a
-     * static reference both ways could not be satisfied when both start together.
-     */
-    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
-    private volatile JqmClient client;
 
     @Activate
     public PayloadRunner(BundleContext context, @Reference Store store, @Reference LocalNode node,
@@ -313,12 +306,17 @@ public class PayloadRunner {
         return (int) running.values().stream().filter(r -> bundle.equals(r.payload())).count();
     }
 
+    /**
+     * For instances that enqueue children: looked up when needed, not referenced, because the client
+     * service refers to this runner, and a reference both ways makes a cycle when both start together.
+     */
     private JqmClient client() {
-        JqmClient c = client;
+        ServiceReference<JqmClient> ref = context.getServiceReference(JqmClient.class);
+        JqmClient c = ref == null ? null : context.getService(ref);
         if (c == null) {
             throw new IllegalStateException("The JQM client service is not available on node " + node.name());
         }
-        return c;
+        return c; // a singleton of this very bundle: released when the bundle stops
     }
 
     /** Kills an instance if it runs on this node: it is told, and its thread interrupted. */
