@@ -55,10 +55,13 @@ public class LauncherIT {
         }
     }
 
+    private final java.util.Map<String, String> env = new java.util.HashMap<>();
+
     private Process start() throws IOException {
         ProcessBuilder pb = new ProcessBuilder("bash", Paths.get(System.getProperty("jqm.it.repo"), "run", "jqm").toString());
         pb.environment().put("JQM_ROOT", root.toString());
         pb.environment().put("JQM_HTTP_PORT", Integer.toString(port));
+        pb.environment().putAll(env);
         pb.redirectInput(new File("/dev/null"));
         pb.redirectErrorStream(true);
         pb.redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
@@ -186,6 +189,38 @@ public class LauncherIT {
         node.destroy();
         assertTrue("the node stops on SIGTERM", node.waitFor(60, TimeUnit.SECONDS));
         awaitLog("Node \\S+ stopped polling", 0);
+    }
+
+    @Test
+    public void theSameJarRunsOnPostgresqlByConfigurationWithThePasswordByReference() throws Exception {
+        String url = System.getenv("JQM_IT_PG_URL");
+        assertTrue("run the tests with ./test, which starts PostgreSQL", url != null);
+        String schema = "launcher_" + java.util.UUID.randomUUID().toString().replace("-", "");
+        String password = System.getenv("JQM_IT_PG_PASSWORD");
+        try (java.sql.Connection c = java.sql.DriverManager.getConnection(url, System.getenv("JQM_IT_PG_USER"), password);
+                java.sql.Statement s = c.createStatement()) {
+            s.execute("CREATE SCHEMA " + schema);
+        }
+        Files.createDirectories(root.resolve("conf"));
+        Files.writeString(root.resolve("conf/org.apache.aries.jpa.jqm.cfg"), "javax.persistence.jdbc.driver=org.postgresql.Driver\n"
+                + "javax.persistence.jdbc.url=" + url + "?currentSchema=" + schema + "\n" + "openjpa.jdbc.Schema=" + schema + "\n"
+                + "javax.persistence.jdbc.user=" + System.getenv("JQM_IT_PG_USER") + "\n"
+                + "javax.persistence.jdbc.password=${env:JQM_DB_PASSWORD}\n");
+        env.put("JQM_DB_PASSWORD", password);
+        start();
+        awaitLog("JQM node accepting HTTP requests", 0);
+        awaitLog("Job definition HelloWorld deployed", 0);
+
+        long id = enqueue("applicationname=HelloWorld&parameterNames=name&parameterValues=Postgres");
+        assertEquals("ENDED", awaitStatus(id, "ENDED", "CRASHED"));
+        try (java.sql.Connection c = java.sql.DriverManager.getConnection(url + "?currentSchema=" + schema,
+                System.getenv("JQM_IT_PG_USER"), password); java.sql.Statement s = c.createStatement();
+                java.sql.ResultSet r = s.executeQuery("SELECT state FROM jqm_history WHERE id = " + id)) {
+            assertTrue("the instance is in PostgreSQL's history", r.next());
+            assertEquals("ENDED", r.getString(1));
+        }
+        assertTrue("the password is in no file of the node", !Files.readString(root.resolve("conf/org.apache.aries.jpa.jqm.cfg"))
+                .contains(password) && !Files.readString(log).contains(password));
     }
 
     @Test
