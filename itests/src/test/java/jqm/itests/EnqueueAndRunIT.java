@@ -68,6 +68,18 @@ public class EnqueueAndRunIT extends JqmTestSupport {
     }
 
     @Test
+    public void aPayloadCallingSystemExitEndsCrashedAndTheNodeGoesOn() throws Exception {
+        deploySample();
+        long id = client.enqueue(JobRequest.of("HelloWorld").addParameter("exit", "3"));
+
+        JobInstance j = awaitEnd(id);
+
+        assertEquals(State.CRASHED, j.getState());
+        assertTrue(j.getMessages().toString(), j.getMessages().stream().anyMatch(m -> m.contains("System.exit(3) was called by a payload")));
+        assertEquals("the node goes on", State.ENDED, awaitEnd(client.enqueue(JobRequest.of("HelloWorld"))).getState());
+    }
+
+    @Test
     public void badRequestsAreRefusedWithAMessageAndCreateNothing() throws Exception {
         deploySample();
         int before = client.getJobs(1000).size();

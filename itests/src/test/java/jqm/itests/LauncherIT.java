@@ -171,6 +171,9 @@ public class LauncherIT {
 
         long id = enqueue("applicationname=HelloWorld&parameterNames=name&parameterValues=Launcher");
         assertEquals("ENDED", awaitStatus(id, "ENDED", "CRASHED"));
+        long exiting = enqueue("applicationname=HelloWorld&parameterNames=exit&parameterValues=3");
+        assertEquals("a payload calling System.exit ends its instance", "CRASHED", awaitStatus(exiting, "ENDED", "CRASHED"));
+        assertTrue("and the node goes on", node.isAlive());
 
         // The engine log, for administrators, from the file the launcher writes.
         HttpResponse<String> engineLog = http.send(HttpRequest.newBuilder(URI.create(base() + "enginelog?latest=500"))

@@ -12,7 +12,8 @@ import jqm.api.payload.JobPayload;
  * The job definition {@code HelloWorld}: greets whoever the parameter {@code name} names (the world
  * by default), reports progress, and ends. A parameter {@code seconds=N} makes it take N seconds
  * (reporting progress each second), to watch a running instance; {@code fail=true} makes it throw,
- * to see a CRASHED instance.
+ * to see a CRASHED instance; {@code exit=N} calls {@code System.exit(N)}, to see that a payload cannot
+ * stop the node.
  */
 @Component(scope = ServiceScope.PROTOTYPE, property = { JobPayload.JOBDEF + "=HelloWorld",
         JobPayload.DESCRIPTION + "=Says hello, reports progress and ends" })
@@ -31,6 +32,9 @@ public class HelloWorld implements JobPayload {
                 + self.getSymbolicName() + " " + self.getVersion() + ")";
         System.out.println(line);
         context.sendMessage(line);
+        if (context.parameters().containsKey("exit")) {
+            System.exit(Integer.parseInt(context.parameters().get("exit"))); // refused: ends this instance, not the node
+        }
         if (Boolean.parseBoolean(context.parameters().get("fail"))) {
             throw new IllegalStateException("Failing as asked by the parameter fail=true");
         }
