@@ -227,6 +227,24 @@ public class LauncherIT {
     }
 
     @Test
+    public void aStrictNodeRefusesToStartOnAnUnsafeInstallation() throws Exception {
+        Files.createDirectories(root.resolve("conf"));
+        Files.writeString(root.resolve("conf/jqm.node.cfg"), "strict=true\n");
+        Files.writeString(root.resolve("conf/jqm.http.cfg"), "some.password=hunter2-in-clear\n");
+        Path payloads = Files.createDirectories(root.resolve("payloads"));
+        Files.setPosixFilePermissions(payloads, PosixFilePermissions.fromString("rwxrwxrwx"));
+        start();
+        assertTrue("the node refuses to start", node.waitFor(60, TimeUnit.SECONDS));
+        assertEquals(78, node.exitValue());
+        String out = Files.readString(log);
+        assertTrue(out, out.contains("Installation: the payloads folder " + payloads + " is writable by other accounts"));
+        assertTrue(out, out.contains("chmod go-w " + payloads));
+        assertTrue(out, out.contains("holds some.password in clear text"));
+        assertTrue("the secret itself is not printed", !out.contains("hunter2-in-clear"));
+        assertTrue(out, out.contains("The node refuses to start (strict=true in conf/jqm.node.cfg)"));
+    }
+
+    @Test
     public void aStoppingNodeLeavesNoInstanceRunningAfterItsStopTimeout() throws Exception {
         // An operator's own node configuration, in place before the first start: the defaults fill in the rest.
         Files.createDirectories(root.resolve("conf"));

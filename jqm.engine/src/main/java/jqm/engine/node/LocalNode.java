@@ -52,6 +52,9 @@ public class LocalNode {
         @AttributeDefinition(name = "Payloads folder", description = "Payload bundles dropped here are deployed, replaced ones updated, removed ones undeployed; relative to the node root")
         String payloads_dir() default "payloads";
 
+        @AttributeDefinition(name = "Strict", description = "true: the node refuses to start when its installation has a problem (configuration readable by others, a folder others can write, a secret in clear text, running as root) instead of warning")
+        boolean strict() default false;
+
         @AttributeDefinition(name = "Initial password file", description = "Where the generated password of the first administrator account is written (owner-only), on the first start of a cluster; relative to the node root")
         String initial_password_file() default "initial-admin-password.txt";
 
