@@ -130,6 +130,27 @@ public class LifecycleIT extends JqmTestSupport {
     }
 
     @Test
+    public void changingTheNodeConfigurationDoesNotDisturbRunningInstances() throws Exception {
+        long id = client.enqueue(JobRequest.of("Looper"));
+        awaitState(id, State.RUNNING);
+        Configuration node = service(ConfigurationAdmin.class).getConfiguration("jqm.node", "?");
+        Dictionary<String, Object> before = node.getProperties();
+        Dictionary<String, Object> changed = new Hashtable<>();
+        for (String k : java.util.Collections.list(before.keys())) {
+            changed.put(k, before.get(k));
+        }
+        changed.put("stop.timeout.seconds", 7);
+        node.update(changed);
+        Thread.sleep(1500);
+        assertEquals("still running", State.RUNNING, client.get(id).getState());
+        client.kill(id);
+        assertEquals("killed, not crashed by a restart of the engine", State.KILLED, awaitEnd(id).getState());
+        changed.put("stop.timeout.seconds", before.get("stop.timeout.seconds") == null ? 30 : before.get("stop.timeout.seconds"));
+        node.update(changed);
+        assertEquals(State.ENDED, awaitEnd(client.enqueue(JobRequest.of("HelloWorld"))).getState());
+    }
+
+    @Test
     public void theMaximumRunTimeIsEnforced() throws Exception {
         long id = client.enqueue(JobRequest.of("Overrun"));
 

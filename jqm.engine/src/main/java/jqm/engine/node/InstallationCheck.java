@@ -50,6 +50,12 @@ public class InstallationCheck {
         }
     }
 
+    /** The check is made when the node starts; a later change of conf/jqm.node.cfg does not run it again. */
+    @org.osgi.service.component.annotations.Modified
+    void modified() {
+        // nothing: see above
+    }
+
     static List<String> problems(Config config, BundleContext context) {
         List<String> problems = new ArrayList<>();
         if (ProcessHandle.current().info().user().map("root"::equals).orElse(false)) {

@@ -9,6 +9,7 @@ import java.util.List;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
+import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.Designate;
@@ -69,10 +70,10 @@ public class LocalNode {
     }
 
     private final String name;
-    private final int stopTimeoutSeconds;
+    private volatile int stopTimeoutSeconds;
     private final int refreshSeconds;
     private final int heartbeatSeconds;
-    private final int deadAfterSeconds;
+    private volatile int deadAfterSeconds;
     private final Path logsRoot;
     private final Path payloadsDir;
     private final Path initialPasswordFile;
@@ -95,6 +96,25 @@ public class LocalNode {
                     name, crashed.size(), crashed);
         }
         LOG.info("Node {} registered", name);
+    }
+
+    /**
+     * Applies a changed configuration without restarting the engine (which would make running
+     * instances wait for the stop timeout): the stop timeout and the dead-after time apply at once;
+     * the name, folders and periods at the next start, as the log says.
+     */
+    @Modified
+    void modified(Config config) {
+        this.stopTimeoutSeconds = config.stop_timeout_seconds();
+        this.deadAfterSeconds = config.dead_after_seconds();
+        String newName = config.name().isBlank() ? hostName() : config.name().trim();
+        if (!newName.equals(name) || !Paths.get(config.logs_root()).toAbsolutePath().normalize().equals(logsRoot)
+                || !Paths.get(config.files_root()).toAbsolutePath().normalize().equals(filesRoot)
+                || !Paths.get(config.payloads_dir()).toAbsolutePath().normalize().equals(payloadsDir)
+                || config.heartbeat_seconds() != heartbeatSeconds || config.refresh_seconds() != refreshSeconds) {
+            LOG.warn("Node {}: a change of name, folders or periods in conf/jqm.node.cfg takes effect at the next start", name);
+        }
+        LOG.info("Node {}: stop timeout {} s, dead after {} s", name, stopTimeoutSeconds, deadAfterSeconds);
     }
 
     private static String hostName() {
