@@ -122,6 +122,25 @@ public class JobDefinitionsIT extends JqmTestSupport {
     }
 
     @Test
+    public void secretParametersReachTheJobButAreNeverShown() throws Exception {
+        declare("Secretive", "command", "echo \"$1 $2 $3\"", "parameter.pin", "1234", "secret.parameters", "pin");
+        JobDef d = awaitDefinition("Secretive", x -> true);
+        assertEquals("a declared secret's default is masked", "********", d.getParameters().get("pin"));
+
+        long id = client.enqueue(JobRequest.of("Secretive").addParameter("db.password", "hunter2").addParameter("who", "Ada"));
+        JobInstance j = awaitEnd(id);
+        assertEquals(State.ENDED, j.getState());
+        assertEquals("the job gets the real values", "hunter2 1234 Ada\n", read(client.getLogStdOut(id)));
+        assertEquals("********", j.getParameters().get("pin"));
+        assertEquals("a name saying password is masked too", "********", j.getParameters().get("db.password"));
+        assertEquals("Ada", j.getParameters().get("who"));
+        JobInstance listed = client.query(new jqm.api.client.Query().setJobInstanceId(id)).getInstances().get(0);
+        assertEquals("********", listed.getParameters().get("db.password"));
+        assertTrue(client.getJobs(10).stream().filter(x -> x.getId() == id)
+                .allMatch(x -> !x.getParameters().containsValue("hunter2") && !x.getParameters().containsValue("1234")));
+    }
+
+    @Test
     public void aShellJobFailingOrKilledEndsSo() throws Exception {
         declare("Failing", "command", "exit 3");
         declare("Sleeping", "command", "sleep 61.5");

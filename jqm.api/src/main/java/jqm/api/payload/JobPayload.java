@@ -48,6 +48,13 @@ public interface JobPayload {
     String PARAMETER_PREFIX = "jqm.jobdef.parameter.";
 
     /**
+     * Optional service property: names of parameters whose values are never shown in API answers,
+     * the console or logs (comma separated). Names that say password, secret or token are masked anyway.
+     * The payload itself gets the real values.
+     */
+    String SECRET_PARAMETERS = "jqm.jobdef.secretParameters";
+
+    /**
      * Runs one job instance.
      *
      * <p>Returning normally ends the instance in state {@code ENDED}. Throwing anything ends it in

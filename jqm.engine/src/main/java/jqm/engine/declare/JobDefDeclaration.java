@@ -64,6 +64,9 @@ public class JobDefDeclaration {
         String keyword2() default "";
 
         String keyword3() default "";
+
+        @AttributeDefinition(name = "Secret parameters", description = "Names of parameters whose values are never shown in answers, logs or the console, comma separated")
+        String secret_parameters() default "";
     }
 
     private final Store store;
@@ -98,7 +101,8 @@ public class JobDefDeclaration {
         store.configureJobDefinition(new JobDefSpec(name, blank(c.description()), blank(c.queue()), blank(c.command()),
                 c.max_run_time_seconds() > 0 ? c.max_run_time_seconds() : null, c.highlander(), blank(c.application()),
                 blank(c.module()), blank(c.keyword1()), blank(c.keyword2()), blank(c.keyword3()), parameters,
-                "configuration " + properties.get("service.pid")));
+                "configuration " + properties.get("service.pid"), java.util.Arrays.stream(c.secret_parameters().split(","))
+                        .map(String::trim).filter(n -> !n.isEmpty()).collect(java.util.stream.Collectors.toSet())));
         LOG.info("Job definition {} declared by configuration ({})", name, c.command().isBlank() ? "payload bundle" : "shell");
     }
 

@@ -71,6 +71,10 @@ public class JobDefinition {
     @Column(name = "KEYWORD3", length = 100)
     private String keyword3;
 
+    /** Names of parameters whose values are never shown, comma separated. */
+    @Column(name = "SECRET_PARAMETERS", length = 1000)
+    private String secretParameters;
+
     /** Declared or overridden by a configuration file: a payload bundle then changes only which bundle provides it. */
     @Column(name = "CONFIGURED", nullable = false)
     private boolean configured;
@@ -165,6 +169,14 @@ public class JobDefinition {
 
     public void setKeyword3(String keyword3) {
         this.keyword3 = keyword3;
+    }
+
+    public String getSecretParameters() {
+        return secretParameters;
+    }
+
+    public void setSecretParameters(String secretParameters) {
+        this.secretParameters = secretParameters;
     }
 
     public boolean isConfigured() {

@@ -114,7 +114,7 @@ public class PayloadRunner {
         try {
             store.declareJobDefinition(new JobDefSpec(name, text(ref, JobPayload.DESCRIPTION), text(ref, JobPayload.QUEUE),
                     null, number(ref, JobPayload.MAX_RUN_TIME_SECONDS), Boolean.parseBoolean(text(ref, JobPayload.HIGHLANDER)),
-                    null, null, null, null, null, parameters, declaredBy));
+                    null, null, null, null, null, parameters, declaredBy, names(text(ref, JobPayload.SECRET_PARAMETERS))));
             LOG.info("Job definition {} deployed by payload bundle {}", name, declaredBy);
         } catch (RuntimeException e) {
             LOG.error("Job definition {} of payload bundle {} could not be declared: {}", name, declaredBy, e.getMessage());
@@ -138,6 +138,12 @@ public class PayloadRunner {
             });
             LOG.info("Payload of job definition {} removed (bundle {})", name, ref.getBundle().getSymbolicName());
         }
+    }
+
+    private static java.util.Set<String> names(String commaSeparated) {
+        return commaSeparated == null ? java.util.Set.of()
+                : java.util.Arrays.stream(commaSeparated.split(",")).map(String::trim).filter(n -> !n.isEmpty())
+                        .collect(java.util.stream.Collectors.toSet());
     }
 
     private static String text(ServiceReference<?> ref, String key) {

@@ -36,6 +36,7 @@ import org.slf4j.LoggerFactory;
 import jqm.api.security.Account;
 import jqm.api.security.Accounts;
 import jqm.api.security.Role;
+import jqm.engine.audit.AuditLog;
 import jqm.engine.model.AccountRecord;
 import jqm.engine.node.LocalNode;
 import jqm.engine.store.Store;
@@ -64,9 +65,12 @@ public class AccountService implements Accounts {
     /** A hash to check when the account does not exist, so that the time taken does not tell. */
     private final String decoy;
 
+    private final AuditLog audit;
+
     @Activate
-    public AccountService(@Reference Store store, @Reference LocalNode node) {
+    public AccountService(@Reference Store store, @Reference LocalNode node, @Reference AuditLog audit) {
         this.store = store;
+        this.audit = audit;
         random.nextBytes(rememberKey);
         this.decoy = hash(generatePassword().toCharArray());
         if (store.accounts().isEmpty()) {
@@ -79,6 +83,7 @@ public class AccountService implements Accounts {
         if (!store.createAccount(AccountRecord.of("admin", hash(password.toCharArray()), Role.ADMINISTRATOR.name()))) {
             return; // another node of the cluster created it at the same time
         }
+        audit.record("account admin created with roles [ADMINISTRATOR] and a generated password, on the first start of the cluster");
         try {
             Files.createDirectories(file.getParent());
             Files.deleteIfExists(file);
@@ -136,6 +141,7 @@ public class AccountService implements Accounts {
             throw new IllegalArgumentException("An account named '" + name + "' exists already");
         }
         LOG.info("Account {} created with roles {}", name, roles);
+        audit.record("account " + name + " created with roles " + roles + (expires == null ? "" : ", expires " + expires));
         return password;
     }
 
@@ -149,6 +155,8 @@ public class AccountService implements Accounts {
         });
         LOG.info("Account {} changed: roles {}, {}, expires {}", name, roles, enabled ? "enabled" : "disabled",
                 expires == null ? "never" : expires);
+        audit.record("account " + name + " changed: roles " + roles + ", " + (enabled ? "enabled" : "disabled") + ", expires "
+                + (expires == null ? "never" : expires));
     }
 
     @Override
@@ -166,6 +174,7 @@ public class AccountService implements Accounts {
         String h = hash(password);
         change(name, a -> a.setPasswordHash(h));
         LOG.info("Password of account {} changed", name);
+        audit.record("password of account " + name + " changed");
     }
 
     private void change(String name, java.util.function.Consumer<AccountRecord> change) {

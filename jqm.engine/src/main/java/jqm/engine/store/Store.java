@@ -6,7 +6,9 @@ import java.util.Date;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.HashMap;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
@@ -25,6 +27,7 @@ import jqm.api.client.JobInstance;
 import jqm.api.client.JqmInvalidRequestException;
 import jqm.api.client.NoSuchJobInstanceException;
 import jqm.api.client.State;
+import jqm.engine.audit.Secrets;
 import jqm.engine.model.AccountRecord;
 import jqm.engine.model.DeliverableFile;
 import jqm.engine.model.History;
@@ -392,6 +395,8 @@ public class Store {
         jd.setKeyword1(spec.keyword1());
         jd.setKeyword2(spec.keyword2());
         jd.setKeyword3(spec.keyword3());
+        jd.setSecretParameters(spec.secretParameters() == null || spec.secretParameters().isEmpty() ? null
+                : String.join(",", new java.util.TreeSet<>(spec.secretParameters())));
         em.createQuery("DELETE FROM JobDefParameter p WHERE p.jobName = :n").setParameter("n", jd.getName()).executeUpdate();
         spec.parameters().forEach((k, v) -> em.persist(JobDefParameter.of(jd.getName(), k, v)));
     }
@@ -803,7 +808,7 @@ public class Store {
             List<Long> ids = page.stream().map(InstanceData::getId).toList();
             Map<Long, Map<String, String>> params = parametersOf(em, ids);
             Map<Long, List<String>> messages = messagesOf(em, ids);
-            q.setInstances(new ArrayList<>(page.stream().map(d -> Dtos.instance(d, params, messages)).toList()));
+            q.setInstances(new ArrayList<>(masked(em, page.stream().map(d -> Dtos.instance(d, params, messages)).toList())));
             q.setResultSize(total);
             return q;
         });
@@ -814,7 +819,11 @@ public class Store {
         return tx("list job definitions", em -> em.createQuery("SELECT j FROM JobDefinition j ORDER BY j.name",
                 JobDefinition.class).getResultList().stream().map(d -> {
                     jqm.api.client.JobDef dto = Dtos.jobDef(d);
-                    dto.setParameters(defaultParameters(em, d.getName()));
+                    Set<String> secret = secretNames(d);
+                    Map<String, String> defaults = new LinkedHashMap<>();
+                    defaultParameters(em, d.getName()).forEach((k, v) -> defaults.put(k,
+                            secret.contains(k) || Secrets.isSecret(k) ? Secrets.MASK : v));
+                    dto.setParameters(defaults);
                     return dto;
                 }).toList());
     }
@@ -830,7 +839,7 @@ public class Store {
                 return Optional.empty();
             }
             List<Long> ids = List.of(id);
-            return Optional.of(Dtos.instance(data, parametersOf(em, ids), messagesOf(em, ids)));
+            return Optional.of(masked(em, List.of(Dtos.instance(data, parametersOf(em, ids), messagesOf(em, ids)))).get(0));
         });
     }
 
@@ -847,8 +856,33 @@ public class Store {
             List<Long> ids = page.stream().map(InstanceData::getId).toList();
             Map<Long, Map<String, String>> params = parametersOf(em, ids);
             Map<Long, List<String>> messages = messagesOf(em, ids);
-            return page.stream().map(d -> Dtos.instance(d, params, messages)).toList();
+            return masked(em, page.stream().map(d -> Dtos.instance(d, params, messages)).toList());
         });
+    }
+
+    private static Set<String> secretNames(JobDefinition d) {
+        return d == null || d.getSecretParameters() == null ? Set.of() : Set.of(d.getSecretParameters().split(","));
+    }
+
+    /**
+     * Masks, in snapshots for callers, the values of secret parameters: those the job definition
+     * declares secret, and those whose names say password, secret, token... The payload itself gets
+     * the real values from the claim, never from these snapshots.
+     */
+    private static List<JobInstance> masked(EntityManager em, List<JobInstance> instances) {
+        List<String> names = instances.stream().map(JobInstance::getApplicationName).distinct().toList();
+        Map<String, Set<String>> secret = new HashMap<>();
+        if (!names.isEmpty()) {
+            for (JobDefinition d : em.createQuery("SELECT j FROM JobDefinition j WHERE j.name IN :n", JobDefinition.class)
+                    .setParameter("n", names).getResultList()) {
+                secret.put(d.getName(), secretNames(d));
+            }
+        }
+        for (JobInstance j : instances) {
+            Set<String> s = secret.getOrDefault(j.getApplicationName(), Set.of());
+            j.getParameters().replaceAll((k, v) -> s.contains(k) || Secrets.isSecret(k) ? Secrets.MASK : v);
+        }
+        return instances;
     }
 
     private static Map<Long, Map<String, String>> parametersOf(EntityManager em, List<Long> ids) {

@@ -43,7 +43,7 @@ public class StoreClaimTest {
         store = new Store(emf);
         store.registerNode("n0", 4, 1000);
         store.declareJobDefinition(new JobDefSpec("Job", null, null, null, null, false, null, null, null, null, null,
-                Map.of(), "test"));
+                Map.of(), "test", java.util.Set.of()));
     }
 
     @After
