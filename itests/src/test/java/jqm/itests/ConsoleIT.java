@@ -102,7 +102,7 @@ public class ConsoleIT extends JqmTestSupport {
         String deployed = run("jqm:deploy " + TestBundles.jar("jqm.sample.hello").getAbsolutePath());
         assertTrue(deployed, deployed.startsWith("Deployed jqm.sample.hello"));
         String list = run("jqm:payloads");
-        assertTrue(list, list.matches("(?s)FILE\\s+BUNDLE\\s+VERSION\\s+STATE.*\\njqm.sample.hello.jar\\s+jqm.sample.hello\\s+\\S+\\s+ACTIVE.*"));
+        assertTrue(list, list.matches("(?s)FILE\\s+BUNDLE\\s+VERSION\\s+STATE.*\\njqm.sample.hello.jar\\s+jqm.sample.hello\\s+\\S+\\s+ACTIVE\\s+unsigned.*"));
         run("jqm:undeploy jqm.sample.hello.jar");
         long deadline = System.currentTimeMillis() + TIMEOUT_MS;
         while (run("jqm:payloads").contains("jqm.sample.hello.jar")) {

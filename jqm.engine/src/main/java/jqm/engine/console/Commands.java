@@ -80,12 +80,12 @@ public class Commands {
         return "Removed " + fileName + "; its bundle retires once its running instances end";
     }
 
-    @Descriptor("Lists the payload bundles of this node")
+    @Descriptor("Lists the payload bundles of this node, with who signed each")
     public String payloads() {
         List<String[]> rows = new ArrayList<>();
-        rows.add(new String[] { "FILE", "BUNDLE", "VERSION", "STATE" });
+        rows.add(new String[] { "FILE", "BUNDLE", "VERSION", "STATE", "SIGNER" });
         for (PayloadDeployer.Payload p : deployer.payloads()) {
-            rows.add(new String[] { p.file(), p.symbolicName(), p.version(), p.state() });
+            rows.add(new String[] { p.file(), p.symbolicName(), p.version(), p.state(), p.signer() });
         }
         return Table.format(rows);
     }

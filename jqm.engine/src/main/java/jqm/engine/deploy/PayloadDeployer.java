@@ -51,6 +51,9 @@ public class PayloadDeployer implements ArtifactInstaller {
     private final LocalNode node;
     private final PayloadRunner runner;
     private final Map<File, Bundle> deployed = new HashMap<>();
+    /** Who signed each deployed bundle ("unsigned" when nobody did), by bundle id. */
+    private final Map<Long, String> signers = new java.util.concurrent.ConcurrentHashMap<>();
+    private final jqm.engine.audit.AuditLog audit;
     private final List<Bundle> retiring = new ArrayList<>();
     private final ScheduledExecutorService timer;
     private final Configuration watcher;
@@ -58,8 +61,9 @@ public class PayloadDeployer implements ArtifactInstaller {
 
     @Activate
     public PayloadDeployer(BundleContext context, @Reference LocalNode node, @Reference PayloadRunner runner,
-            @Reference ConfigurationAdmin configurationAdmin) throws IOException {
+            @Reference ConfigurationAdmin configurationAdmin, @Reference jqm.engine.audit.AuditLog audit) throws IOException {
         this.context = context;
+        this.audit = audit;
         this.node = node;
         this.runner = runner;
         ScheduledThreadPoolExecutor t = new ScheduledThreadPoolExecutor(1, r -> new Thread(r, "jqm-payload-retire"));
@@ -89,15 +93,16 @@ public class PayloadDeployer implements ArtifactInstaller {
     }
 
     /** A payload bundle as operators see it. */
-    public record Payload(String file, String symbolicName, String version, String state) {
+    public record Payload(String file, String symbolicName, String version, String state, String signer) {
     }
 
     /** @return the payload bundles deployed from the folder, then those retiring */
     public synchronized List<Payload> payloads() {
         List<Payload> result = new ArrayList<>();
-        deployed.forEach((f, b) -> result.add(new Payload(f.getName(), b.getSymbolicName(), b.getVersion().toString(), state(b))));
+        deployed.forEach((f, b) -> result.add(new Payload(f.getName(), b.getSymbolicName(), b.getVersion().toString(), state(b),
+                signers.getOrDefault(b.getBundleId(), "-"))));
         retiring.forEach(b -> result.add(new Payload("-", b.getSymbolicName(), b.getVersion().toString(),
-                "RETIRING (" + runner.runningFrom(b) + " running)")));
+                "RETIRING (" + runner.runningFrom(b) + " running)", signers.getOrDefault(b.getBundleId(), "-"))));
         return result;
     }
 
@@ -204,6 +209,22 @@ public class PayloadDeployer implements ArtifactInstaller {
     }
 
     private Bundle installAndStart(File artifact) throws IOException, BundleException {
+        String signer;
+        if (node.requireSignedPayloads()) {
+            try {
+                signer = PayloadSignature.verify(artifact.toPath(), node.payloadSigners()).getSubjectX500Principal().getName();
+            } catch (SecurityException e) {
+                LOG.error("Payload {} is refused and not deployed (payloads.requireSigned=true): {}", artifact.getName(), e.getMessage());
+                audit.record("payload " + artifact.getName() + " refused: " + e.getMessage());
+                throw new BundleException("Refused: " + e.getMessage());
+            }
+        } else {
+            try {
+                signer = PayloadSignature.signer(artifact.toPath()).map(c -> c.getSubjectX500Principal().getName()).orElse("unsigned");
+            } catch (SecurityException e) {
+                signer = "signature broken: " + e.getMessage();
+            }
+        }
         try (JarFile jar = new JarFile(artifact)) {
             Manifest m = jar.getManifest();
             if (m == null || m.getMainAttributes().getValue("Bundle-SymbolicName") == null) {
@@ -225,7 +246,8 @@ public class PayloadDeployer implements ArtifactInstaller {
             b.uninstall();
             throw e;
         }
-        LOG.info("Payload {} deployed: {} {}", artifact.getName(), b.getSymbolicName(), b.getVersion());
+        LOG.info("Payload {} deployed: {} {}, signed by {}", artifact.getName(), b.getSymbolicName(), b.getVersion(), signer);
+        signers.put(b.getBundleId(), signer);
         return b;
     }
 
@@ -250,6 +272,7 @@ public class PayloadDeployer implements ArtifactInstaller {
             }
             try {
                 b.uninstall();
+                signers.remove(b.getBundleId());
                 LOG.info("Payload bundle {} {} uninstalled", b.getSymbolicName(), b.getVersion());
             } catch (BundleException | IllegalStateException e) {
                 LOG.warn("Could not uninstall {}: {}", b, e.getMessage());

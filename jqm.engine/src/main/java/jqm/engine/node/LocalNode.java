@@ -56,6 +56,12 @@ public class LocalNode {
         @AttributeDefinition(name = "Strict", description = "true: the node refuses to start when its installation has a problem (configuration readable by others, a folder others can write, a secret in clear text, running as root) instead of warning")
         boolean strict() default false;
 
+        @AttributeDefinition(name = "Require signed payloads", description = "true: a payload bundle is deployed only if its jar signature verifies against the trust store of payload signers")
+        boolean payloads_requireSigned() default false;
+
+        @AttributeDefinition(name = "Payload signers", description = "A file of PEM certificates allowed to sign payloads (or to issue their signers' certificates); relative to the node root")
+        String payloads_signers() default "conf/payload-signers.pem";
+
         @AttributeDefinition(name = "Initial password file", description = "Where the generated password of the first administrator account is written (owner-only), on the first start of a cluster; relative to the node root")
         String initial_password_file() default "initial-admin-password.txt";
 
@@ -77,6 +83,8 @@ public class LocalNode {
     private final Path logsRoot;
     private final Path payloadsDir;
     private final Path initialPasswordFile;
+    private volatile boolean requireSignedPayloads;
+    private volatile Path payloadSigners;
     private final Path filesRoot;
 
     @Activate
@@ -86,6 +94,8 @@ public class LocalNode {
         this.refreshSeconds = config.refresh_seconds();
         this.heartbeatSeconds = config.heartbeat_seconds();
         this.deadAfterSeconds = config.dead_after_seconds();
+        this.requireSignedPayloads = config.payloads_requireSigned();
+        this.payloadSigners = Paths.get(config.payloads_signers()).toAbsolutePath().normalize();
         this.initialPasswordFile = Paths.get(config.initial_password_file()).toAbsolutePath().normalize();
         this.payloadsDir = Paths.get(config.payloads_dir()).toAbsolutePath().normalize();
         this.logsRoot = Paths.get(config.logs_root()).toAbsolutePath().normalize();
@@ -107,6 +117,8 @@ public class LocalNode {
     void modified(Config config) {
         this.stopTimeoutSeconds = config.stop_timeout_seconds();
         this.deadAfterSeconds = config.dead_after_seconds();
+        this.requireSignedPayloads = config.payloads_requireSigned();
+        this.payloadSigners = Paths.get(config.payloads_signers()).toAbsolutePath().normalize();
         String newName = config.name().isBlank() ? hostName() : config.name().trim();
         if (!newName.equals(name) || !Paths.get(config.logs_root()).toAbsolutePath().normalize().equals(logsRoot)
                 || !Paths.get(config.files_root()).toAbsolutePath().normalize().equals(filesRoot)
@@ -138,6 +150,16 @@ public class LocalNode {
     /** @return after how many silent seconds another node is considered dead */
     public int deadAfterSeconds() {
         return deadAfterSeconds;
+    }
+
+    /** @return whether payload bundles must be signed by a trusted signer to be deployed */
+    public boolean requireSignedPayloads() {
+        return requireSignedPayloads;
+    }
+
+    /** @return the file of trusted payload signers' certificates, absolute */
+    public Path payloadSigners() {
+        return payloadSigners;
     }
 
     /** @return where the first administrator's generated password is written, absolute */
