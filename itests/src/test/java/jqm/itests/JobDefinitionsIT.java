@@ -138,6 +138,21 @@ public class JobDefinitionsIT extends JqmTestSupport {
         assertEquals("********", listed.getParameters().get("db.password"));
         assertTrue(client.getJobs(10).stream().filter(x -> x.getId() == id)
                 .allMatch(x -> !x.getParameters().containsValue("hunter2") && !x.getParameters().containsValue("1234")));
+        awaitService("(&(osgi.command.scope=jqm)(osgi.command.function=status))");
+        java.io.PrintStream ps = new java.io.PrintStream(new java.io.ByteArrayOutputStream(), true);
+        org.apache.felix.service.command.CommandSession session = service(org.apache.felix.service.command.CommandProcessor.class)
+                .createSession(new java.io.ByteArrayInputStream(new byte[0]), ps, ps);
+        String status = String.valueOf(session.execute("jqm:status " + id));
+        session.close();
+        assertTrue("the console masks it: " + status, status.contains("db.password=********") && !status.contains("hunter2"));
+        java.nio.file.Path logs = java.nio.file.Paths.get((String) service(ConfigurationAdmin.class)
+                .getConfiguration("jqm.node", "?").getProperties().get("logs.root"));
+        try (var files = java.nio.file.Files.walk(logs)) {
+            for (java.nio.file.Path f : files.filter(java.nio.file.Files::isRegularFile)
+                    .filter(f -> !f.toString().contains("instances")).toList()) {
+                assertTrue("no secret in " + f, !java.nio.file.Files.readString(f).contains("hunter2"));
+            }
+        }
     }
 
     @Test

@@ -240,6 +240,9 @@ public class LauncherIT {
         assertTrue(out, out.contains("Installation: the payloads folder " + payloads + " is writable by other accounts"));
         assertTrue(out, out.contains("chmod go-w " + payloads));
         assertTrue(out, out.contains("holds some.password in clear text"));
+        assertTrue(out, out.contains("Installation: the configuration file " + root.resolve("conf/jqm.http.cfg")
+                + " is readable or writable by other accounts (rw-r--r--): chmod 600"));
+        assertTrue(out, !System.getProperty("user.name").equals("root") || out.contains("Installation: the node runs as root"));
         assertTrue("the secret itself is not printed", !out.contains("hunter2-in-clear"));
         assertTrue(out, out.contains("The node refuses to start (strict=true in conf/jqm.node.cfg)"));
     }
