@@ -128,6 +128,21 @@ public class Pollers implements NodeStatus {
         return result;
     }
 
+    /** @return instances running on this node's pollers now */
+    public synchronized int running() {
+        return pollers.values().stream().mapToInt(QueuePoller::running).sum();
+    }
+
+    /** @return instances claimed by this node's pollers since they started */
+    public synchronized long claimed() {
+        return pollers.values().stream().mapToLong(QueuePoller::getCumulativeJobInstancesCount).sum();
+    }
+
+    /** @return whether a poller of this node has no free slot */
+    public synchronized boolean full() {
+        return pollers.values().stream().anyMatch(p -> p.running() >= p.slots());
+    }
+
     /** Wakes every poller of this node. */
     public void wakeAll() {
         List<QueuePoller> all;

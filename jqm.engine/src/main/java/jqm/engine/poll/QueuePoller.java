@@ -9,6 +9,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import jqm.engine.monitor.Beans;
+import jqm.engine.monitor.QueueMBean;
 import jqm.engine.run.PayloadRunner;
 import jqm.engine.store.Claim;
 import jqm.engine.store.Store;
@@ -18,7 +20,7 @@ import jqm.engine.store.Store;
  * each on a thread of its own. Woken at once by an enqueue on this node or by an instance ending,
  * otherwise every polling interval.
  */
-final class QueuePoller {
+final class QueuePoller implements QueueMBean {
     private static final Logger LOG = LoggerFactory.getLogger(QueuePoller.class);
     private static final long MAX_BACKOFF_MS = 30_000;
 
@@ -35,6 +37,9 @@ final class QueuePoller {
     private boolean woken;
     private volatile boolean stopping;
     private volatile long lastPoll;
+    private volatile boolean paused;
+    private final java.util.concurrent.atomic.AtomicLong claimed = new java.util.concurrent.atomic.AtomicLong();
+    private final javax.management.ObjectName beanName;
 
     QueuePoller(String queueName, String nodeName, int slots, long intervalMs, Store store, PayloadRunner runner) {
         this.queueName = queueName;
@@ -50,10 +55,12 @@ final class QueuePoller {
             return t;
         });
         this.loop = new Thread(this::pollLoop, "jqm-" + queueName + "-poller");
+        this.beanName = Beans.name("type", "Node.Queue", "Node", nodeName, "name", queueName);
     }
 
     void start() {
         lastPoll = System.currentTimeMillis(); // in time until its first poll is due
+        Beans.register(beanName, this, QueueMBean.class);
         loop.start();
         LOG.info("Polling queue {} with {} slots every {} ms", queueName, slots, intervalMs);
     }
@@ -91,8 +98,9 @@ final class QueuePoller {
             long wait = intervalMs;
             try {
                 int free = slots - running.get();
-                if (free > 0) {
+                if (free > 0 && !paused) {
                     List<Claim> claims = store.claim(queueName, nodeName, free);
+                    claimed.addAndGet(claims.size());
                     for (Claim c : claims) {
                         running.incrementAndGet();
                         workers.execute(() -> runOne(c));
@@ -158,6 +166,7 @@ final class QueuePoller {
      */
     int stop(long deadline) {
         requestStop();
+        Beans.unregister(beanName);
         try {
             loop.join(TimeUnit.SECONDS.toMillis(5));
             workers.shutdown();
@@ -168,6 +177,49 @@ final class QueuePoller {
             Thread.currentThread().interrupt();
         }
         return running.get();
+    }
+
+    @Override
+    public int getCurrentlyRunningJobCount() {
+        return running.get();
+    }
+
+    @Override
+    public int getMaxConcurrentJobInstanceCount() {
+        return slots;
+    }
+
+    @Override
+    public long getPollingIntervalMilliseconds() {
+        return intervalMs;
+    }
+
+    @Override
+    public long getCumulativeJobInstancesCount() {
+        return claimed.get();
+    }
+
+    @Override
+    public String getLastPoll() {
+        return lastPoll == 0 ? null : java.time.Instant.ofEpochMilli(lastPoll).toString();
+    }
+
+    @Override
+    public boolean isPaused() {
+        return paused;
+    }
+
+    @Override
+    public void pause() {
+        paused = true;
+        LOG.info("Queue {}: polling paused through JMX", queueName);
+    }
+
+    @Override
+    public void resume() {
+        paused = false;
+        LOG.info("Queue {}: polling resumed through JMX", queueName);
+        wake();
     }
 
     String queueName() {

@@ -28,6 +28,8 @@ import jqm.api.client.JqmClient;
 import jqm.api.client.State;
 import jqm.api.payload.JobPayload;
 import jqm.engine.files.InstanceFiles;
+import jqm.engine.monitor.Beans;
+import jqm.engine.monitor.JobInstanceMBean;
 import jqm.engine.node.LocalNode;
 import jqm.engine.store.Claim;
 import jqm.engine.store.JobDefSpec;
@@ -198,6 +200,7 @@ public class PayloadRunner {
         Integer max = claim.maxRunTimeSeconds();
         long deadline = max == null || max <= 0 ? Long.MAX_VALUE : System.currentTimeMillis() + max * 1000L;
         running.put(claim.id(), new Running(claim, thread, ctx, deadline, ref.getBundle()));
+        javax.management.ObjectName bean = registerBean(claim);
         State end = State.ENDED;
         String reason = null;
         try (AutoCloseable captured = output.capture(files.openLog(claim.id(), InstanceFiles.Stream.STDOUT),
@@ -218,6 +221,7 @@ public class PayloadRunner {
             end = State.CRASHED;
             reason = "The instance's log files could not be opened: " + e;
         } finally {
+            Beans.unregister(bean);
             files.deleteWorkDirectory(claim.id());
             running.remove(claim.id());
             Thread.interrupted(); // a kill's interrupt must not break the end's database calls
@@ -249,10 +253,12 @@ public class PayloadRunner {
         Integer max = claim.maxRunTimeSeconds();
         long deadline = max == null || max <= 0 ? Long.MAX_VALUE : System.currentTimeMillis() + max * 1000L;
         running.put(claim.id(), new Running(claim, Thread.currentThread(), ctx, deadline, null));
+        javax.management.ObjectName bean = registerBean(claim);
         ShellRun.Outcome outcome;
         try {
             outcome = new ShellRun(claim, node.name(), files, simpleApiUrl()).run();
         } finally {
+            Beans.unregister(bean);
             running.remove(claim.id());
             Thread.interrupted();
             files.deleteWorkDirectory(claim.id());
@@ -305,6 +311,53 @@ public class PayloadRunner {
                         r.claim().id(), e.getMessage());
             }
         }
+    }
+
+    /** Registers the MBean of an instance that starts running here; the caller unregisters it when it ends. */
+    private javax.management.ObjectName registerBean(Claim claim) {
+        javax.management.ObjectName name = Beans.name("type", "Node.Queue.JobInstance", "Node", node.name(), "Queue",
+                claim.queueName(), "name", Long.toString(claim.id()));
+        long started = System.currentTimeMillis();
+        Beans.register(name, new JobInstanceMBean() {
+            @Override
+            public long getId() {
+                return claim.id();
+            }
+
+            @Override
+            public String getApplicationName() {
+                return claim.jobName();
+            }
+
+            @Override
+            public String getUser() {
+                return claim.user();
+            }
+
+            @Override
+            public String getStartDate() {
+                return java.time.Instant.ofEpochMilli(started).toString();
+            }
+
+            @Override
+            public long getRunTimeSeconds() {
+                return (System.currentTimeMillis() - started) / 1000;
+            }
+
+            @Override
+            public Integer getProgress() {
+                return store.get(claim.id()).map(jqm.api.client.JobInstance::getProgress).orElse(null);
+            }
+
+            @Override
+            public void kill() {
+                String reason = "Killed through JMX";
+                if (store.requestKill(claim.id(), reason)) {
+                    killIfRunningHere(claim.id(), reason);
+                }
+            }
+        }, JobInstanceMBean.class);
+        return name;
     }
 
     /** @return how many instances run here on the code of that payload bundle */
