@@ -52,21 +52,21 @@ public class AuditIT extends JqmTestSupport {
         d.put("max.concurrent", 2);
         d.put("api.token", "s3cr3t-value");
         q.update(d);
-        awaitLine("configuration jqm.queue~audited created: \\{api.token=\\*+, max.concurrent=2\\}");
+        awaitLine("configuration jqm.queue~audited created by \\S+ \\(console or API\\): \\{api.token=\\*+, max.concurrent=2\\}");
         d.put("max.concurrent", 3);
         d.put("api.token", "another-s3cr3t");
         q.update(d);
-        awaitLine("configuration jqm.queue~audited changed: api.token: \\*+ -> \\*+, max.concurrent: 2 -> 3");
+        awaitLine("configuration jqm.queue~audited changed by \\S+ \\(console or API\\): api.token: \\*+ -> \\*+, max.concurrent: 2 -> 3");
         q.delete();
         awaitLine("configuration jqm.queue~audited deleted");
 
         service(Accounts.class).create("audited-user", Set.of(Role.VIEWER), null);
-        awaitLine("account audited-user created with roles \\[VIEWER\\]");
+        awaitLine("account audited-user created with roles \\[VIEWER\\] by \\S+ \\(console\\)");
         service(Accounts.class).resetPassword("audited-user");
-        awaitLine("password of account audited-user changed");
+        awaitLine("password of account audited-user changed by \\S+");
 
         Bundle sample = deploySample();
-        awaitLine("bundle jqm.sample.hello \\S+ installed");
+        awaitLine("bundle jqm.sample.hello \\S+ installed by \\S+");
         sample.uninstall();
         awaitLine("bundle jqm.sample.hello \\S+ uninstalled");
 

@@ -187,6 +187,10 @@ public class LauncherIT {
         awaitLog("Polling queue reports with 2 slots", 0);
         Files.writeString(root.resolve("conf/jqm.queue~misnamed.cfg"), "max.concurrent=2\n");
         awaitLog("Configuration jqm.queue~misnamed is not read: name its file jqm.queue-misnamed.cfg", 0);
+        String audit = Files.readString(root.resolve("logs/audit.log"));
+        assertTrue(audit, audit.matches("(?s).*configuration jqm.queue~reports created by "
+                + java.util.regex.Pattern.quote(Files.getOwner(root.resolve("conf/jqm.queue-reports.cfg")).getName())
+                + " \\(file [^)]*jqm.queue-reports.cfg\\): \\{description=Monthly reports, max.concurrent=2\\}.*"));
 
         // SIGTERM, as a service manager stops it: a clean stop, within the stop timeout.
         node.destroy();

@@ -70,7 +70,7 @@ public class AuditLog implements SynchronousConfigurationListener {
         }
         this.bundles = this::bundleChanged;
         context.addBundleListener(bundles);
-        record("node " + node.name() + " started");
+        record("node " + node.name() + " started by " + processUser());
     }
 
     @Deactivate
@@ -124,7 +124,7 @@ public class AuditLog implements SynchronousConfigurationListener {
             Dictionary<String, Object> props = c.getProperties();
             now = flat(props);
             Object f = props == null ? null : props.get("felix.fileinstall.filename");
-            source = f == null ? "" : " (from " + f + ")";
+            source = f == null ? " by " + processUser() + " (console or API)" : " by " + owner(f.toString()) + " (file " + f + ")";
         } catch (IOException e) {
             record("configuration " + pid + " updated (its new values could not be read: " + e.getMessage() + ")");
             return;
@@ -173,6 +173,21 @@ public class AuditLog implements SynchronousConfigurationListener {
         return result;
     }
 
+    /** @return the account the node runs as: whoever acts through its console */
+    public static String processUser() {
+        return ProcessHandle.current().info().user().orElse(System.getProperty("user.name"));
+    }
+
+    /** @return the owner of a file (given as a path or a file: URL), the account that wrote it */
+    static String owner(String fileOrUrl) {
+        try {
+            Path p = fileOrUrl.startsWith("file:") ? Path.of(java.net.URI.create(fileOrUrl)) : Path.of(fileOrUrl);
+            return Files.getOwner(p).getName();
+        } catch (IOException | RuntimeException e) {
+            return "?";
+        }
+    }
+
     private void bundleChanged(BundleEvent event) {
         String what = switch (event.getType()) {
         case BundleEvent.INSTALLED -> "installed";
@@ -182,7 +197,11 @@ public class AuditLog implements SynchronousConfigurationListener {
         };
         if (what != null) {
             Bundle b = event.getBundle();
-            record("bundle " + b.getSymbolicName() + " " + b.getVersion() + " " + what + " (location " + b.getLocation() + ")");
+            String location = b.getLocation();
+            String by = location.startsWith("jqm-payload:")
+                    ? owner(location.substring("jqm-payload:".length(), location.lastIndexOf('@') > 0 ? location.lastIndexOf('@') : location.length()))
+                    : processUser();
+            record("bundle " + b.getSymbolicName() + " " + b.getVersion() + " " + what + " by " + by + " (location " + location + ")");
         }
     }
 }

@@ -141,7 +141,8 @@ public class AccountService implements Accounts {
             throw new IllegalArgumentException("An account named '" + name + "' exists already");
         }
         LOG.info("Account {} created with roles {}", name, roles);
-        audit.record("account " + name + " created with roles " + roles + (expires == null ? "" : ", expires " + expires));
+        audit.record("account " + name + " created with roles " + roles + (expires == null ? "" : ", expires " + expires)
+                + " by " + AuditLog.processUser() + " (console)");
         return password;
     }
 
@@ -156,7 +157,7 @@ public class AccountService implements Accounts {
         LOG.info("Account {} changed: roles {}, {}, expires {}", name, roles, enabled ? "enabled" : "disabled",
                 expires == null ? "never" : expires);
         audit.record("account " + name + " changed: roles " + roles + ", " + (enabled ? "enabled" : "disabled") + ", expires "
-                + (expires == null ? "never" : expires));
+                + (expires == null ? "never" : expires) + " by " + AuditLog.processUser() + " (console)");
     }
 
     @Override
@@ -174,7 +175,7 @@ public class AccountService implements Accounts {
         String h = hash(password);
         change(name, a -> a.setPasswordHash(h));
         LOG.info("Password of account {} changed", name);
-        audit.record("password of account " + name + " changed");
+        audit.record("password of account " + name + " changed by " + AuditLog.processUser() + " (console)");
     }
 
     private void change(String name, java.util.function.Consumer<AccountRecord> change) {
