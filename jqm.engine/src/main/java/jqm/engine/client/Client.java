@@ -31,7 +31,6 @@ import jqm.api.client.State;
 import jqm.engine.files.InstanceFiles;
 import jqm.engine.model.DeliverableFile;
 import jqm.engine.model.Instance;
-import jqm.engine.model.JobDefinition;
 import jqm.engine.node.LocalNode;
 import jqm.engine.poll.Pollers;
 import jqm.engine.run.PayloadRunner;
@@ -83,13 +82,7 @@ public class Client implements JqmClient {
     public long enqueue(JobRequest request) {
         Instance data = RequestCheck.check(request);
         return call(() -> {
-            JobDefinition jd = store.findJobDefinition(data.getJobName())
-                    .orElseThrow(() -> new JqmInvalidRequestException(unknownJob(data.getJobName())));
-            String queue = request.getQueueName() == null ? jd.getDefaultQueue() : request.getQueueName();
-            if (!store.queueExists(queue)) {
-                throw new JqmInvalidRequestException("There is no queue named '" + queue + "'");
-            }
-            data.setQueueName(queue);
+            data.setQueueName(request.getQueueName());
             Instant runAfter = request.getRunAfter();
             if (request.isStartHeld()) {
                 data.setState(State.HOLDED);
@@ -97,27 +90,17 @@ public class Client implements JqmClient {
                 data.setState(State.SCHEDULED);
             }
             data.setRunAfter(runAfter == null ? null : Date.from(runAfter));
-            Map<String, String> parameters = new LinkedHashMap<>(store.defaultParameters(jd.getName()));
-            if (request.getParameters() != null) {
-                parameters.putAll(request.getParameters());
-            }
-            return enqueue(data, parameters);
+            return enqueue(data, request.getParameters() == null ? Map.of() : request.getParameters(), true);
         });
     }
 
-    private long enqueue(Instance data, Map<String, String> parameters) {
-        long id = store.enqueue(data, new LinkedHashMap<>(parameters));
+    private long enqueue(Instance data, Map<String, String> parameters, boolean newRequest) {
+        long id = store.enqueue(data, new LinkedHashMap<>(parameters), newRequest);
         Pollers p = pollers;
         if (p != null) {
             p.wake(data.getQueueName());
         }
         return id;
-    }
-
-    private String unknownJob(String name) {
-        List<String> known = store.jobDefinitionNames();
-        return "There is no job definition named '" + name + "'"
-                + (known.isEmpty() ? " (no job definition is deployed)" : "; known job definitions: " + String.join(", ", known));
     }
 
     @Override
@@ -212,7 +195,7 @@ public class Client implements JqmClient {
         return call(() -> {
             Map.Entry<Instance, Map<String, String>> copy = store.copyOfEnded(id, List.of(State.CRASHED, State.KILLED),
                     "restart");
-            return enqueue(copy.getKey(), copy.getValue());
+            return enqueue(copy.getKey(), copy.getValue(), false);
         });
     }
 
@@ -221,7 +204,7 @@ public class Client implements JqmClient {
         return call(() -> {
             Map.Entry<Instance, Map<String, String>> copy = store.copyOfEnded(id,
                     List.of(State.ENDED, State.CRASHED, State.KILLED, State.CANCELLED), "enqueue again");
-            return enqueue(copy.getKey(), copy.getValue());
+            return enqueue(copy.getKey(), copy.getValue(), false);
         });
     }
 

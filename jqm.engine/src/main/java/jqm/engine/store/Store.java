@@ -261,12 +261,6 @@ public class Store {
                 }).toList());
     }
 
-    /** @return whether a queue of that name exists */
-    public boolean queueExists(String queueName) {
-        return tx("read queue " + queueName, em -> !em.createQuery("SELECT q.id FROM Queue q WHERE q.name = :name")
-                .setParameter("name", queueName).getResultList().isEmpty());
-    }
-
     // ---------------------------------------------------------------- accounts
 
     /** @return the account of that name, if any */
@@ -401,11 +395,6 @@ public class Store {
         spec.parameters().forEach((k, v) -> em.persist(JobDefParameter.of(jd.getName(), k, v)));
     }
 
-    /** @return the default parameters of a job definition, by name */
-    public Map<String, String> defaultParameters(String jobName) {
-        return tx("read the parameters of job definition " + jobName, em -> defaultParameters(em, jobName));
-    }
-
     private static Map<String, String> defaultParameters(EntityManager em, String jobName) {
         Map<String, String> result = new LinkedHashMap<>();
         for (JobDefParameter p : em.createQuery("SELECT p FROM JobDefParameter p WHERE p.jobName = :n ORDER BY p.id",
@@ -415,34 +404,47 @@ public class Store {
         return result;
     }
 
-    /** @return the job definition of that name, if any */
-    public Optional<JobDefinition> findJobDefinition(String name) {
-        return tx("read job definition " + name, em -> findJobDefinition(em, name));
-    }
-
     private static Optional<JobDefinition> findJobDefinition(EntityManager em, String name) {
         return em.createQuery("SELECT j FROM JobDefinition j WHERE j.name = :name", JobDefinition.class)
                 .setParameter("name", name).getResultList().stream().findFirst();
     }
 
-    /** @return the names of all job definitions, sorted */
-    public List<String> jobDefinitionNames() {
-        return tx("list job definitions",
-                em -> em.createQuery("SELECT j.name FROM JobDefinition j ORDER BY j.name", String.class).getResultList());
-    }
-
     // ---------------------------------------------------------------- instances
 
     /**
-     * Creates a waiting instance with its parameters.
+     * Creates a waiting instance with its parameters. A new request is checked and completed in the
+     * same transaction: its job definition must exist, its queue (the definition's when it names none)
+     * too, and the definition's default parameters fill in what the request does not give.
      *
      * @param data the instance's fields; its enqueue date is set here, and its state when it has none
      *        (SUBMITTED)
      * @return the new instance's id
      */
-    public long enqueue(Instance data, Map<String, String> parameters) {
+    public long enqueue(Instance data, Map<String, String> parameters, boolean newRequest) {
         return tx("enqueue a " + data.getJobName() + " instance", em -> {
             Optional<JobDefinition> jd = findJobDefinition(em, data.getJobName());
+            Map<String, String> params = new LinkedHashMap<>(parameters);
+            if (newRequest) {
+                // One transaction for the whole request: the definition, its queue and its defaults.
+                if (jd.isEmpty()) {
+                    List<String> known = em.createQuery("SELECT j.name FROM JobDefinition j ORDER BY j.name", String.class)
+                            .getResultList();
+                    throw new JqmInvalidRequestException("There is no job definition named '" + data.getJobName() + "'"
+                            + (known.isEmpty() ? " (no job definition is deployed)"
+                                    : "; known job definitions: " + String.join(", ", known)));
+                }
+                if (data.getQueueName() == null) {
+                    data.setQueueName(jd.get().getDefaultQueue());
+                }
+                Map<String, String> effective = defaultParameters(em, jd.get().getName());
+                effective.putAll(params);
+                params.clear();
+                params.putAll(effective);
+            }
+            if (em.createQuery("SELECT q.id FROM Queue q WHERE q.name = :name").setParameter("name", data.getQueueName())
+                    .getResultList().isEmpty()) {
+                throw new JqmInvalidRequestException("There is no queue named '" + data.getQueueName() + "'");
+            }
             if (jd.isPresent() && jd.get().isHighlander()) {
                 // Lock the definition: concurrent requests for it line up here, and the first one's instance is found.
                 em.find(JobDefinition.class, jd.get().getId(), javax.persistence.LockModeType.PESSIMISTIC_WRITE);
@@ -460,7 +462,7 @@ public class Store {
             em.persist(data);
             em.flush();
             long id = data.getId();
-            parameters.forEach((k, v) -> em.persist(InstanceParameter.of(id, k, v)));
+            params.forEach((k, v) -> em.persist(InstanceParameter.of(id, k, v)));
             return id;
         });
     }

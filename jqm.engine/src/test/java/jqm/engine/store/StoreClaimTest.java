@@ -56,7 +56,7 @@ public class StoreClaimTest {
         i.setJobName("Job");
         i.setQueueName(Store.DEFAULT_QUEUE);
         i.setPriority(priority);
-        return store.enqueue(i, Map.of("p", "v"));
+        return store.enqueue(i, Map.of("p", "v"), true);
     }
 
     @Test
