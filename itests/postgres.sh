@@ -1,15 +1,20 @@
-# Sourced by ./test: makes sure a local PostgreSQL runs, with a fresh database for the integration
+# Sourced by ./test: makes sure a local PostgreSQL runs (and curl and jq are there), with a fresh database for the integration
 # tests, and exports JQM_IT_PG_URL, JQM_IT_PG_USER and JQM_IT_PG_PASSWORD. Installs PostgreSQL from the
 # distribution's packages when it is missing and this runs as root (as on CI).
 pg_fail() { echo "test: $*" >&2; exit 1; }
 
-if ! command -v pg_ctlcluster >/dev/null 2>&1; then
+# PostgreSQL for the tests on it; curl and jq for the README's REST example, which LauncherIT runs.
+pg_missing=()
+command -v pg_ctlcluster >/dev/null 2>&1 || pg_missing+=(postgresql)
+command -v curl >/dev/null 2>&1 || pg_missing+=(curl)
+command -v jq >/dev/null 2>&1 || pg_missing+=(jq)
+if [ ${#pg_missing[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
-    echo "test: installing PostgreSQL (apt-get install postgresql)" >&2
-    apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null \
-      || pg_fail "could not install PostgreSQL"
+    echo "test: installing ${pg_missing[*]} (apt-get install)" >&2
+    apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${pg_missing[@]}" >/dev/null \
+      || pg_fail "could not install ${pg_missing[*]}"
   else
-    pg_fail "PostgreSQL is needed by the integration tests: install it (apt-get install postgresql) or run as root"
+    pg_fail "${pg_missing[*]} needed by the integration tests: install them (apt-get install ${pg_missing[*]}) or run as root"
   fi
 fi
 
@@ -26,16 +31,19 @@ pg_port=$(pg_lsclusters -h | awk -v v="$pg_version" '$1 == v && $2 == "main" {pr
 as_postgres() {
   if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else sudo -n -u postgres "$@"; fi
 }
-JQM_IT_PG_USER=jqm_it
+# A database and a role of this run only, so that runs on one machine do not disturb each other;
+# those of earlier runs are dropped when nothing uses them any more.
+run_id="jqm_it_$(date +%s)_$$"
+JQM_IT_PG_USER="$run_id"
 JQM_IT_PG_PASSWORD=$(head -c 18 /dev/urandom | base64 | tr -d '/+=')
+for old in $(as_postgres psql -q -At -p "$pg_port" -c "SELECT datname FROM pg_database WHERE datname LIKE 'jqm\_it\_%'"); do
+  as_postgres psql -q -p "$pg_port" -c "DROP DATABASE IF EXISTS $old" >/dev/null 2>&1 \
+    && as_postgres psql -q -p "$pg_port" -c "DROP ROLE IF EXISTS $old" >/dev/null 2>&1 || true
+done
 as_postgres psql -q -p "$pg_port" -v ON_ERROR_STOP=1 <<SQL >/dev/null || pg_fail "could not prepare the test database"
-DROP DATABASE IF EXISTS jqm_it;
-DO \$\$ BEGIN
-  IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'jqm_it') THEN CREATE ROLE jqm_it LOGIN; END IF;
-END \$\$;
-ALTER ROLE jqm_it WITH LOGIN PASSWORD '$JQM_IT_PG_PASSWORD';
-CREATE DATABASE jqm_it OWNER jqm_it;
+CREATE ROLE $run_id LOGIN PASSWORD '$JQM_IT_PG_PASSWORD';
+CREATE DATABASE $run_id OWNER $run_id;
 SQL
-export JQM_IT_PG_URL="jdbc:postgresql://127.0.0.1:$pg_port/jqm_it"
+export JQM_IT_PG_URL="jdbc:postgresql://127.0.0.1:$pg_port/$run_id"
 export JQM_IT_PG_USER JQM_IT_PG_PASSWORD
-echo "test: PostgreSQL $pg_version on port $pg_port, database jqm_it" >&2
+echo "test: PostgreSQL $pg_version on port $pg_port, database $run_id" >&2

@@ -48,8 +48,8 @@ public class ClusterIT extends JqmTestSupport {
                 n.executeUpdate();
             }
             try (PreparedStatement i = c.prepareStatement("INSERT INTO JQM_INSTANCE (ID, JOB_NAME, QUEUE_NAME, NODE_NAME, STATE, "
-                    + "PRIORITY, ENQUEUE_DATE, ATTRIBUTION_DATE, START_DATE, KILL_REQUESTED) "
-                    + "VALUES (?, 'HelloWorld', 'DEFAULT', 'dead-node', 'RUNNING', 0, ?, ?, ?, FALSE)")) {
+                    + "PRIORITY, ENQUEUE_DATE, ATTRIBUTION_DATE, START_DATE, KILL_REQUESTED, QUEUE_POSITION) "
+                    + "VALUES (?, 'HelloWorld', 'DEFAULT', 'dead-node', 'RUNNING', 0, ?, ?, ?, FALSE, 1)")) {
                 i.setLong(1, id);
                 i.setTimestamp(2, longAgo);
                 i.setTimestamp(3, longAgo);

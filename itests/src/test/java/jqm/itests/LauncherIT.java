@@ -198,6 +198,64 @@ public class LauncherIT {
         awaitLog("Node \\S+ stopped polling", 0);
     }
 
+    private int clientApiStatus() throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/ws/client/q")).header("Authorization", admin())
+                .build(), HttpResponse.BodyHandlers.ofString()).statusCode();
+    }
+
+    private void awaitClientApi(int status) throws Exception {
+        long deadline = System.currentTimeMillis() + TIMEOUT_MS;
+        while (clientApiStatus() != status) {
+            assertTrue("/ws/client does not answer " + status, System.currentTimeMillis() < deadline);
+            Thread.sleep(100);
+        }
+    }
+
+    /** The README's REST example, run as written against this node. */
+    private String readmeRestExample() throws Exception {
+        String readme = Files.readString(Paths.get(System.getProperty("jqm.it.repo"), "README.md"));
+        Matcher m = Pattern.compile("<!-- rest-example -->\\s*```bash\\n(.*?)```\\s*<!-- /rest-example -->", Pattern.DOTALL).matcher(readme);
+        assertTrue("the README has its REST example", m.find());
+        Path work = Files.createDirectories(root.getParent().resolve("readme-example"));
+        Files.writeString(work.resolve("example.sh"), "set -euo pipefail\n" + m.group(1));
+        ProcessBuilder pb = new ProcessBuilder("bash", "example.sh").directory(work.toFile()).redirectErrorStream(true);
+        pb.environment().put("JQM", "http://127.0.0.1:" + port);
+        pb.environment().put("JQM_ROOT", root.toString());
+        Process p = pb.start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue("the example did not end", p.waitFor(TIMEOUT_MS, TimeUnit.MILLISECONDS));
+        assertEquals(out, 0, p.exitValue());
+        return out;
+    }
+
+    @Test
+    public void theRestApiIsEnabledByItsConfigurationLineSurvivesARestartAndRunsTheReadmeExample() throws Exception {
+        start();
+        awaitLog("JQM node accepting HTTP requests", 0);
+        awaitLog("Job definition HelloWorld deployed", 0);
+        awaitLog("Optional bundle rest: disabled", 0);
+        assertEquals("no client API on a fresh node", 404, clientApiStatus());
+
+        Path features = root.resolve("conf/jqm.features.cfg");
+        Files.writeString(features, Files.readString(features).replace("rest=false", "rest=true"));
+        awaitLog("Optional bundle rest: enabled \\(jqm.rest ", 0);
+        awaitClientApi(200);
+        String out = readmeRestExample();
+        assertTrue(out, out.startsWith("Hello, REST!"));
+
+        node.destroy();
+        assertTrue(node.waitFor(60, TimeUnit.SECONDS));
+        int from = logLength();
+        start();
+        awaitLog("JQM node accepting HTTP requests", from);
+        awaitLog("Optional bundle rest: enabled \\(jqm.rest ", from);
+        awaitClientApi(200);
+
+        Files.writeString(features, Files.readString(features).replace("rest=true", "rest=false"));
+        awaitLog("Optional bundle rest: disabled \\(jqm.rest [^ ]+ uninstalled\\)", from);
+        awaitClientApi(404);
+    }
+
     @Test
     public void theSameJarRunsOnPostgresqlByConfigurationWithThePasswordByReference() throws Exception {
         String url = System.getenv("JQM_IT_PG_URL");

@@ -19,6 +19,25 @@ final class OnPostgres {
     private OnPostgres() {
     }
 
+    /** @return a connection to the schema of the node's persistence unit (its JDBC url), as another client would open */
+    static Connection connect(BundleContext context, String url) throws Exception {
+        ServiceTracker<DataSourceFactory, DataSourceFactory> t = new ServiceTracker<>(context,
+                context.createFilter("(&(objectClass=org.osgi.service.jdbc.DataSourceFactory)(osgi.jdbc.driver.class=org.postgresql.Driver))"),
+                null);
+        t.open();
+        try {
+            DataSourceFactory pg = t.waitForService(30_000);
+            assertNotNull("the PostgreSQL driver's DataSourceFactory", pg);
+            Properties p = new Properties();
+            p.put(DataSourceFactory.JDBC_URL, url);
+            p.put(DataSourceFactory.JDBC_USER, System.getenv("JQM_IT_PG_USER"));
+            p.put(DataSourceFactory.JDBC_PASSWORD, System.getenv("JQM_IT_PG_PASSWORD"));
+            return pg.createDataSource(p).getConnection();
+        } finally {
+            t.close();
+        }
+    }
+
     static Object[] database(BundleContext context) throws Exception {
         String url = System.getenv("JQM_IT_PG_URL");
         if (url == null) {

@@ -1,6 +1,6 @@
 /**
- * The full client API over HTTP, wire-compatible with JQM's {@code /ws/client}. This bundle is
- * empty in this version: the API lands with its own issue. It is built now so that the layout,
- * the build and the runtime assembly already treat it as the optional bundle it will be.
+ * The full client API over HTTP, {@code /ws/client}, wire-compatible with JQM's: a servlet on the
+ * Servlet Whiteboard in JQM's servlet context, a small routing table, and Jackson for JSON. An
+ * optional bundle: not installed on a fresh node, enabled with {@code jqm:enable rest}.
  */
 package jqm.rest;

@@ -114,6 +114,16 @@ public interface JqmClient {
     void setPriority(long id, int priority);
 
     /**
+     * Moves a waiting instance in the line of its queue: it will run after the waiting instances
+     * placed before it, among those of the same priority (a higher priority always runs first).
+     *
+     * @param position 1 to run first; beyond the end of the line, last
+     * @return the position it got
+     * @throws JqmInvalidRequestException when the instance is not waiting or the position is below 1
+     */
+    int setPosition(long id, int position);
+
+    /**
      * Runs a CRASHED or KILLED instance again: a new instance with the same job definition,
      * parameters, tags, queue, priority and parent. The ended one stays in history.
      *

@@ -3,7 +3,7 @@
  * and reads job instances, with its data types and exceptions.
  */
 @Export
-@Version("0.2.0")
+@Version("0.3.0")
 package jqm.api.client;
 
 import org.osgi.annotation.bundle.Export;

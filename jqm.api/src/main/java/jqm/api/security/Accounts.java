@@ -17,6 +17,12 @@ import org.osgi.annotation.versioning.ProviderType;
 public interface Accounts {
 
     /**
+     * The HTTP request attribute in which JQM's servlet context puts the request's authenticated
+     * {@link Account}, for every servlet of JQM's context to check roles.
+     */
+    String REQUEST_ATTRIBUTE = "jqm.account";
+
+    /**
      * Checks a name and password.
      *
      * @return the account when the password is right and the account is enabled and not expired;

@@ -4,7 +4,7 @@
  * so that authentication is written once.
  */
 @Export
-@Version("0.1.0")
+@Version("0.2.0")
 package jqm.api.security;
 
 import org.osgi.annotation.bundle.Export;

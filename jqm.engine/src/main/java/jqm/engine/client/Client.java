@@ -191,6 +191,14 @@ public class Client implements JqmClient {
     }
 
     @Override
+    public int setPosition(long id, int position) {
+        if (position < 1) {
+            throw new JqmInvalidRequestException("The position must be 1 (first) or more, not " + position);
+        }
+        return call(() -> store.setPosition(id, position));
+    }
+
+    @Override
     public long restartCrashed(long id) {
         return call(() -> {
             Map.Entry<Instance, Map<String, String>> copy = store.copyOfEnded(id, List.of(State.CRASHED, State.KILLED),

@@ -28,7 +28,7 @@ import jqm.engine.deploy.PayloadDeployer;
 /** The {@code jqm:*} console commands. Errors are thrown with a message for the operator, shown by the shell. */
 @Component(service = Commands.class)
 @GogoCommand(scope = "jqm", function = { "enqueue", "status", "jobs", "messages", "kill", "cancel", "delete", "pause",
-        "resume", "move", "priority", "restart", "queues", "jobdefs", "deploy", "undeploy", "payloads", "queue", "jobdef", "undeclare" })
+        "resume", "move", "priority", "position", "restart", "queues", "jobdefs", "deploy", "undeploy", "payloads", "queue", "jobdef", "undeclare" })
 public class Commands {
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss")
             .withZone(ZoneId.systemDefault());
@@ -228,6 +228,12 @@ public class Commands {
             @Descriptor("priority, 1 (lowest) to 10 (highest)") int priority) {
         client.setPriority(id, priority);
         return "Instance " + id + " has priority " + priority;
+    }
+
+    @Descriptor("Moves a waiting instance in the line of its queue (among instances of its priority)")
+    public String position(@Descriptor("id of the job instance") long id,
+            @Descriptor("position, 1 to run first") int position) {
+        return "Instance " + id + " is at position " + client.setPosition(id, position);
     }
 
     @Descriptor("Runs a crashed or killed instance again, as a new instance; prints its id")

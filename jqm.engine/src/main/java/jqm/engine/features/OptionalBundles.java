@@ -24,6 +24,8 @@ import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.BundleException;
 import org.osgi.framework.FrameworkEvent;
+import org.osgi.framework.startlevel.BundleStartLevel;
+import org.osgi.framework.startlevel.FrameworkStartLevel;
 import org.osgi.framework.wiring.FrameworkWiring;
 import org.osgi.service.cm.Configuration;
 import org.osgi.service.cm.ConfigurationAdmin;
@@ -155,6 +157,11 @@ public class OptionalBundles {
             try (InputStream in = Files.newInputStream(jar)) {
                 b = context.installBundle(LOCATION + feature, in);
             }
+            // The engine's start level (stopped before what it uses), but not above the framework's
+            // current one: while the node starts, a higher level would have the framework stop it again.
+            int engine = context.getBundle().adapt(BundleStartLevel.class).getStartLevel();
+            int active = context.getBundle(0).adapt(FrameworkStartLevel.class).getStartLevel();
+            b.adapt(BundleStartLevel.class).setStartLevel(Math.max(1, Math.min(engine, active)));
         } else if (!b.getVersion().toString().equals(version)) {
             try (InputStream in = Files.newInputStream(jar)) {
                 b.update(in);
@@ -163,6 +170,9 @@ public class OptionalBundles {
         }
         if (b.getState() != Bundle.ACTIVE) {
             b.start();
+        }
+        if (b.getState() != Bundle.ACTIVE && b.getState() != Bundle.STARTING) {
+            throw new BundleException(b.getSymbolicName() + " did not start: it is " + stateName(b.getState()));
         }
         return "enabled (" + b.getSymbolicName() + " " + b.getVersion() + ", " + stateName(b.getState()) + ")";
     }

@@ -27,6 +27,13 @@ public class Instance extends InstanceData {
     @Column(name = "KILL_REASON", length = 1000)
     private String killReason;
 
+    /**
+     * Order among the waiting instances of its queue with the same priority, lowest first: the time
+     * of the enqueue in microseconds, changed when an operator moves the instance.
+     */
+    @Column(name = "QUEUE_POSITION", nullable = false)
+    private long position;
+
     /** @return a new instance with the fields of an ended one, to run it again (state, node and dates unset) */
     public static Instance copyOf(InstanceData ended) {
         Instance i = new Instance();
@@ -39,6 +46,14 @@ public class Instance extends InstanceData {
         i.setStartDate(null);
         i.setRunAfter(null);
         return i;
+    }
+
+    public long getPosition() {
+        return position;
+    }
+
+    public void setPosition(long position) {
+        this.position = position;
     }
 
     public boolean isKillRequested() {

@@ -7,12 +7,21 @@ import java.nio.charset.StandardCharsets;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
+import org.apache.felix.service.threadio.ThreadIO;
 
 /**
  * Sends what a running instance writes to System.out and System.err (its logger's lines too, when the
  * logger writes to them) to that instance's own log files instead of the node's output. The JVM has
  * one System.out: this component replaces it with a stream that routes by thread (threads a payload
  * starts follow their parent), and puts the original back when it stops.
+ *
+ * <p>The console (Gogo) has its own per-thread System.out, {@link ThreadIO}, and puts it back in place
+ * whenever a console command runs: an instance's streams are therefore given to ThreadIO as well, so
+ * that they are followed whichever of the two is System.out at the time.
  */
 @Component(service = OutputCapture.class)
 public class OutputCapture {
@@ -22,6 +31,9 @@ public class OutputCapture {
     private final PrintStream originalErr;
     private final PrintStream routingOut;
     private final PrintStream routingErr;
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
+    private volatile ThreadIO threadIO;
 
     @Activate
     public OutputCapture() {
@@ -50,7 +62,14 @@ public class OutputCapture {
     public AutoCloseable capture(OutputStream out, OutputStream err) {
         PrintStream[] streams = { new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8) };
         target.set(streams);
+        ThreadIO console = threadIO;
+        if (console != null) {
+            console.setStreams(System.in, streams[0], streams[1]);
+        }
         return () -> {
+            if (console != null) {
+                console.close();
+            }
             target.remove();
             streams[0].close();
             streams[1].close();

@@ -50,13 +50,107 @@ public class Store {
     /** The queue every new node is mapped to, created on the first start of a cluster. */
     public static final String DEFAULT_QUEUE = "DEFAULT";
 
+    private final java.util.concurrent.atomic.AtomicLong lastPosition = new java.util.concurrent.atomic.AtomicLong();
+
     private static final Logger LOG = LoggerFactory.getLogger(Store.class);
 
     private final EntityManagerFactory emf;
 
+    /** On PostgreSQL: claims in one statement that skips rows other nodes are claiming. */
+    private final boolean postgres;
+
     @Activate
     public Store(@Reference(target = "(osgi.unit.name=jqm)") EntityManagerFactory emf) {
         this.emf = emf;
+        this.postgres = tx("inspect the database", em -> jdbc(em, c -> {
+            if (!"PostgreSQL".equals(c.getMetaData().getDatabaseProductName())) {
+                return false;
+            }
+            try (java.sql.Statement st = c.createStatement()) {
+                // One node at a time (nodes starting together), and every statement idempotent.
+                st.execute("SELECT pg_advisory_xact_lock(" + SCHEMA_LOCK + ")");
+                for (String ddl : PostgresSql.EXTRAS) {
+                    st.execute(ddl);
+                }
+            }
+            return true;
+        }));
+        if (postgres) {
+            LOG.info("Database: PostgreSQL; claims with FOR UPDATE SKIP LOCKED on the waiting-instance index, enqueues notified");
+        }
+    }
+
+    /** The advisory lock taken while a node completes the schema. */
+    private static final long SCHEMA_LOCK = 0x6A716D_5343L;
+
+    /** Work on the JDBC connection of the entity manager's transaction. */
+    @FunctionalInterface
+    private interface JdbcWork<T> {
+        T apply(java.sql.Connection c) throws java.sql.SQLException;
+    }
+
+    private static <T> T jdbc(EntityManager em, JdbcWork<T> work) {
+        java.sql.Connection c = (java.sql.Connection) org.apache.openjpa.persistence.OpenJPAPersistence.cast(em).getConnection();
+        try {
+            return work.apply(c);
+        } catch (java.sql.SQLException e) {
+            throw new PersistenceException(e.getMessage(), e);
+        } finally {
+            try {
+                c.close(); // hands it back to the entity manager, which keeps it for the transaction
+            } catch (java.sql.SQLException e) {
+                LOG.debug("Closing a connection handle failed", e);
+            }
+        }
+    }
+
+    /**
+     * On PostgreSQL, listens to the notifications of instances becoming SUBMITTED (on any node, or
+     * written by any client) on a connection of its own, and hands each one's queue name over. Blocks
+     * until {@code go} turns false (checked every second) or the connection fails.
+     *
+     * @param listening called once the connection listens
+     * @throws StoreException when the connection cannot be opened or fails
+     */
+    public void listenSubmitted(java.util.function.Consumer<String> queue, java.util.function.BooleanSupplier go,
+            Runnable listening) {
+        EntityManager em = null;
+        try {
+            em = emf.createEntityManager();
+            java.sql.Connection c = (java.sql.Connection) org.apache.openjpa.persistence.OpenJPAPersistence.cast(em).getConnection();
+            try {
+                c.setAutoCommit(true);
+                try (java.sql.Statement st = c.createStatement()) {
+                    st.execute("LISTEN " + PostgresSql.CHANNEL);
+                }
+                org.postgresql.PGConnection pg = c.unwrap(org.postgresql.PGConnection.class);
+                listening.run();
+                while (go.getAsBoolean()) {
+                    org.postgresql.PGNotification[] received = pg.getNotifications(1000);
+                    if (received != null) {
+                        java.util.Arrays.stream(received).map(org.postgresql.PGNotification::getParameter).distinct().forEach(queue);
+                    }
+                }
+            } finally {
+                try (java.sql.Statement st = c.createStatement()) {
+                    st.execute("UNLISTEN *");
+                } catch (java.sql.SQLException e) {
+                    LOG.debug("UNLISTEN failed", e);
+                }
+                c.close();
+            }
+        } catch (java.sql.SQLException | PersistenceException e) {
+            throw new StoreException("Database failure while listening to enqueues: " + rootMessage(e), e);
+        } finally {
+            if (em != null) {
+                em.close();
+            }
+        }
+    }
+
+    /** @return whether the database is PostgreSQL (claims skip locked rows, enqueues are notified) */
+    public boolean isPostgres() {
+        return postgres;
     }
 
     /** Runs work in one transaction, committed when it returns, rolled back when it throws. */
@@ -459,6 +553,7 @@ public class Store {
                 data.setState(State.SUBMITTED);
             }
             data.setEnqueueDate(new Date());
+            data.setPosition(nextPosition());
             em.persist(data);
             em.flush();
             long id = data.getId();
@@ -482,10 +577,20 @@ public class Store {
             em.createQuery("UPDATE Instance i SET i.state = :submitted WHERE i.queueName = :q AND i.state = :scheduled "
                     + "AND i.runAfter <= :now").setParameter("submitted", State.SUBMITTED).setParameter("q", queueName)
                     .setParameter("scheduled", State.SCHEDULED).setParameter("now", new Date()).executeUpdate();
-            List<Long> candidates = em.createQuery(
+            List<Long> won = postgres ? jdbc(em, c -> PostgresSql.claim(c, queueName, nodeName, max)) : claimPortable(em, queueName, nodeName, max);
+            if (won.isEmpty()) {
+                return List.of();
+            }
+            return claimed(em, won);
+        });
+    }
+
+    /** The portable claim: candidates first, then one conditional update each (only one transaction wins a row). */
+    private static List<Long> claimPortable(EntityManager em, String queueName, String nodeName, int max) {
+        List<Long> candidates = em.createQuery(
                     "SELECT i.id FROM Instance i WHERE i.queueName = :q AND i.state = :s AND NOT EXISTS ("
                             + "SELECT d.id FROM JobDefinition d, Instance r WHERE d.name = i.jobName AND d.highlander = TRUE "
-                            + "AND r.jobName = i.jobName AND r.state IN :active) ORDER BY i.priority DESC, i.id",
+                            + "AND r.jobName = i.jobName AND r.state IN :active) ORDER BY i.priority DESC, i.position, i.id",
                     Long.class).setParameter("q", queueName).setParameter("s", State.SUBMITTED).setParameter("active", ACTIVE)
                     .setMaxResults(max).getResultList();
             if (candidates.isEmpty()) {
@@ -502,13 +607,15 @@ public class Store {
                     won.add(id);
                 }
             }
-            if (won.isEmpty()) {
-                return List.of();
-            }
+            return won;
+    }
+
+    /** @return what the runner needs of the claimed instances, in the order they were claimed */
+    private List<Claim> claimed(EntityManager em, List<Long> won) {
             em.clear();
             Map<Long, Map<String, String>> params = parametersOf(em, won);
             List<Instance> instances = em.createQuery(
-                    "SELECT i FROM Instance i WHERE i.id IN :ids ORDER BY i.priority DESC, i.id", Instance.class)
+                    "SELECT i FROM Instance i WHERE i.id IN :ids ORDER BY i.priority DESC, i.position, i.id", Instance.class)
                     .setParameter("ids", won).getResultList();
             Map<String, JobDefinition> defs = new LinkedHashMap<>();
             for (JobDefinition d : em.createQuery("SELECT j FROM JobDefinition j WHERE j.name IN :names", JobDefinition.class)
@@ -523,7 +630,6 @@ public class Store {
                         d == null ? null : d.getCommand(), i.getParentId(), i.getUsername()));
             }
             return claims;
-        });
     }
 
     /**
@@ -698,6 +804,42 @@ public class Store {
     }
 
     /** Changes the priority of a waiting instance. */
+    /** @return a position after every one given before by this node, close to the time in microseconds */
+    private long nextPosition() {
+        long now = System.currentTimeMillis() * 1000;
+        return lastPosition.updateAndGet(last -> Math.max(last + 1, now));
+    }
+
+    /**
+     * Moves a waiting instance to a place among the waiting instances of its queue that have its
+     * priority: 1 is the first to run.
+     *
+     * @return the place it got (the last place when {@code place} is beyond the end)
+     */
+    public int setPosition(long id, int place) {
+        return tx("move instance " + id + " to position " + place, em -> {
+            Instance target = em.find(Instance.class, id, javax.persistence.LockModeType.PESSIMISTIC_WRITE);
+            if (target == null || !WAITING.contains(target.getState())) {
+                throw refusal(em, id, WAITING, "move");
+            }
+            List<Instance> line = new ArrayList<>(em.createQuery("SELECT i FROM Instance i WHERE i.queueName = :q AND i.priority = :p "
+                    + "AND i.state IN :waiting AND i.id <> :id ORDER BY i.position, i.id", Instance.class)
+                    .setParameter("q", target.getQueueName()).setParameter("p", target.getPriority())
+                    .setParameter("waiting", WAITING).setParameter("id", id).getResultList());
+            int index = Math.min(Math.max(place, 1), line.size() + 1) - 1;
+            line.add(index, target);
+            // Renumbered from the smallest position of the line: the order of those moved keeps
+            // before any later enqueue, whose position is the current time.
+            long first = line.stream().mapToLong(Instance::getPosition).min().orElse(0);
+            for (int k = 0; k < line.size(); k++) {
+                if (line.get(k).getPosition() != first + k) {
+                    line.get(k).setPosition(first + k);
+                }
+            }
+            return index + 1;
+        });
+    }
+
     public void setPriority(long id, int priority) {
         tx("change the priority of instance " + id, em -> {
             transition(em, id, "UPDATE Instance i SET i.priority = :p WHERE i.id = :id AND i.state IN :allowed", WAITING,

@@ -13,13 +13,13 @@ import jqm.api.payload.JobPayload;
  * by default), reports progress, and ends. A parameter {@code seconds=N} makes it take N seconds
  * (reporting progress each second), to watch a running instance; {@code fail=true} makes it throw,
  * to see a CRASHED instance; {@code exit=N} calls {@code System.exit(N)}, to see that a payload cannot
- * stop the node.
+ * stop the node; {@code file=NAME} hands the greeting over as a deliverable file of that name.
  */
 @Component(scope = ServiceScope.PROTOTYPE, property = { JobPayload.JOBDEF + "=HelloWorld",
         JobPayload.DESCRIPTION + "=Says hello, reports progress and ends" })
 public class HelloWorld implements JobPayload {
     @Override
-    public void run(JobContext context) throws InterruptedException {
+    public void run(JobContext context) throws InterruptedException, java.io.IOException {
         String name = context.parameters().getOrDefault("name", "world");
         int seconds = Integer.parseInt(context.parameters().getOrDefault("seconds", "0"));
         for (int s = 0; s < seconds; s++) {
@@ -32,6 +32,12 @@ public class HelloWorld implements JobPayload {
                 + self.getSymbolicName() + " " + self.getVersion() + ")";
         System.out.println(line);
         context.sendMessage(line);
+        String file = context.parameters().get("file");
+        if (file != null && file.matches("[A-Za-z0-9._-]{1,100}")) {
+            java.nio.file.Path greeting = context.workDirectory().resolve(file);
+            java.nio.file.Files.writeString(greeting, line + System.lineSeparator());
+            context.sendMessage("Deliverable " + context.addDeliverable(greeting, "greeting"));
+        }
         if (context.parameters().containsKey("exit")) {
             System.exit(Integer.parseInt(context.parameters().get("exit"))); // refused: ends this instance, not the node
         }

@@ -46,7 +46,7 @@ public class JqmServletContext extends ServletContextHelper {
     /** The filter a JQM servlet uses to select this context. */
     public static final String SELECT = "(osgi.http.whiteboard.context.name=" + NAME + ")";
     /** Request attribute: the authenticated {@link Account}. */
-    public static final String ACCOUNT = "jqm.account";
+    public static final String ACCOUNT = Accounts.REQUEST_ATTRIBUTE;
 
     private static final Logger LOG = LoggerFactory.getLogger(JqmServletContext.class);
     private static final String STARTED = "jqm.started";
