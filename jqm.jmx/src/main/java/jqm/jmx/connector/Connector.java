@@ -17,6 +17,7 @@ import java.util.concurrent.TimeUnit;
 import javax.management.MBeanServer;
 import javax.management.Notification;
 import javax.management.NotificationListener;
+import javax.management.remote.JMXAuthenticator;
 import javax.management.remote.JMXConnectionNotification;
 import javax.management.remote.JMXConnectorServer;
 import javax.management.remote.JMXConnectorServerFactory;
@@ -40,14 +41,11 @@ final class Connector implements AutoCloseable {
     static final String BINDING = "jmxrmi";
     static final long GUARD_SECONDS = 5;
 
-    /** How clients authenticate: the connector's own authenticator and access check, or the JDK's file pair. */
-    sealed interface Authentication permits ByAuthenticator, ByFiles {
-    }
-
-    record ByAuthenticator(javax.management.remote.JMXAuthenticator authenticator, MBeanServerForwarder access) implements Authentication {
-    }
-
-    record ByFiles(String passwordFile, String accessFile) implements Authentication {
+    /**
+     * How clients authenticate, and what checks their calls: a forwarder of the connector's own, or
+     * the JDK's controller of a JMX access file.
+     */
+    record Authentication(JMXAuthenticator authenticator, MBeanServerForwarder access, String accessFile) {
     }
 
     private final BoundServerSockets sockets;
@@ -83,19 +81,15 @@ final class Connector implements AutoCloseable {
         env.put("jmx.remote.x.daemon", "true");
         // Classes of the JDK only for what the connector deserializes itself; MBeans' parameters use their own loader.
         env.put(JMXConnectorServerFactory.DEFAULT_CLASS_LOADER, ClassLoader.getPlatformClassLoader());
-        if (authentication instanceof ByAuthenticator a) {
-            env.put(JMXConnectorServer.AUTHENTICATOR, a.authenticator());
-        } else if (authentication instanceof ByFiles f) {
-            env.put("jmx.remote.x.password.file", f.passwordFile());
-            env.put("jmx.remote.x.access.file", f.accessFile());
-            // Clear passwords in the file are replaced by salted hashes when it is first read.
-            env.put("jmx.remote.x.password.toHashes", "true");
+        env.put(JMXConnectorServer.AUTHENTICATOR, authentication.authenticator());
+        if (authentication.accessFile() != null) {
+            env.put("jmx.remote.x.access.file", authentication.accessFile());
         }
         RMIJRMPServerImpl exported = new RMIJRMPServerImpl(serverPort, clientSockets, sockets, env);
         RMIConnectorServer server = new RMIConnectorServer(new JMXServiceURL("rmi", address.getHostAddress(), serverPort), env,
                 exported, mbs);
-        if (authentication instanceof ByAuthenticator a) {
-            server.setMBeanServerForwarder(a.access());
+        if (authentication.access() != null) {
+            server.setMBeanServerForwarder(authentication.access());
         }
         Connector c = new Connector(sockets, server, exported);
         server.addNotificationListener(c.connections, null, null);

@@ -34,6 +34,7 @@ import org.slf4j.LoggerFactory;
 import jqm.api.security.Accounts;
 import jqm.jmx.access.AccountAuthenticator;
 import jqm.jmx.access.CurrentRoles;
+import jqm.jmx.access.PasswordFileAuthenticator;
 import jqm.jmx.access.RoleAccess;
 
 /**
@@ -144,7 +145,7 @@ public class RemoteJmx {
             String who;
             if (config.password_file().isBlank() && config.access_file().isBlank()) {
                 CurrentRoles roles = new CurrentRoles(accounts);
-                authentication = new Connector.ByAuthenticator(new AccountAuthenticator(accounts, roles), RoleAccess.forwarder(roles));
+                authentication = new Connector.Authentication(new AccountAuthenticator(accounts, roles), RoleAccess.forwarder(roles), null);
                 who = "the node's accounts (VIEWER: read-only; OPERATOR: also queue and job instance operations; ADMINISTRATOR: read-write)";
             } else {
                 authentication = files(config);
@@ -201,7 +202,7 @@ public class RemoteJmx {
         return host;
     }
 
-    private static Connector.ByFiles files(Config config) throws IOException {
+    private static Connector.Authentication files(Config config) throws IOException {
         if (config.password_file().isBlank() || config.access_file().isBlank()) {
             throw new IllegalArgumentException("password.file and access.file go together: set both, or neither to use the node's accounts");
         }
@@ -221,7 +222,7 @@ public class RemoteJmx {
         } catch (UnsupportedOperationException e) {
             // not a POSIX file system
         }
-        return new Connector.ByFiles(passwords.toString(), access.toString());
+        return new Connector.Authentication(new PasswordFileAuthenticator(passwords), null, access.toString());
     }
 
     /** @return the TLS keys of this configuration, by the names they have in conf/jqm.jmx.cfg */

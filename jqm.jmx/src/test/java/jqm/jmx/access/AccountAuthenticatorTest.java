@@ -53,7 +53,7 @@ public class AccountAuthenticatorTest {
     @Test
     public void repeatedFailuresFromAnAddressAreSlowedDown() {
         accounts.add("alice", "alice-password", Role.VIEWER);
-        for (int i = 0; i < AccountAuthenticator.FREE_FAILURES; i++) {
+        for (int i = 0; i < Logins.FREE_FAILURES; i++) {
             refusal(new String[] { "alice", "guess" + i });
         }
         assertTrue(refusal(new String[] { "alice", "alice-password" }).startsWith("Too many failed logins"));
