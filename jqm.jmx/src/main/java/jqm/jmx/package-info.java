@@ -1,6 +1,6 @@
 /**
- * The remote JMX connector server (TLS, authentication). This bundle is empty in this version: the
- * connector lands with its own issue. It is built now so that the layout, the build and the runtime
- * assembly already treat it as the optional bundle it will be.
+ * Remote JMX for a JQM node: a JMX connector server on two fixed ports, over TLS, that authenticates
+ * every connection and checks what each may do ({@code jqm.jmx.connector}, {@code jqm.jmx.access}).
+ * An optional bundle: installed only while an operator enables it ({@code jqm:enable jmx}).
  */
 package jqm.jmx;
