@@ -77,8 +77,34 @@ public class PayloadDeployer implements ArtifactInstaller {
         props.put("felix.fileinstall.poll", "1000");
         props.put("felix.fileinstall.noInitialDelay", "true");
         this.watcher = configurationAdmin.getFactoryConfiguration(WATCHER_PID, "jqm-payloads", "?");
-        watcher.update(props);
+        // The watcher is created once this component is registered as FileInstall's ArtifactInstaller
+        // (after this constructor): created sooner, FileInstall could install a jar itself, unchecked
+        // and at the framework's initial start level, where it never starts.
+        timer.execute(() -> createWatcher(props));
         LOG.info("Deploying payload bundles from {}", node.payloadsDir());
+    }
+
+    private void createWatcher(Dictionary<String, Object> props) {
+        String filter = "(component.name=" + PayloadDeployer.class.getName() + ")";
+        long deadline = System.currentTimeMillis() + 60_000;
+        try {
+            while (context.getServiceReferences(ArtifactInstaller.class, filter).isEmpty()) {
+                if (System.currentTimeMillis() > deadline) {
+                    LOG.error("Payload bundles are not deployed: the payload deployer was not registered within 60 s");
+                    return;
+                }
+                Thread.sleep(20);
+            }
+            synchronized (this) {
+                if (!closed) {
+                    watcher.update(props);
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (IOException | org.osgi.framework.InvalidSyntaxException | IllegalStateException e) {
+            LOG.error("Payload bundles are not deployed: the watcher of {} could not be created: {}", node.payloadsDir(), e.getMessage());
+        }
     }
 
     @Deactivate
