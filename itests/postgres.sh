@@ -33,11 +33,11 @@ as_postgres() {
 }
 # A database and a role of this run only, so that runs on one machine do not disturb each other;
 # those of runs started over three hours ago are dropped (their name holds their start time).
-run_id="jqm_it_$(date +%s)_$$"
+run_id="jqmit_$(date +%s)_$$"
 JQM_IT_PG_USER="$run_id"
 JQM_IT_PG_PASSWORD=$(head -c 18 /dev/urandom | base64 | tr -d '/+=')
-for old in $(as_postgres psql -q -At -p "$pg_port" -c "SELECT datname FROM pg_database WHERE datname ~ '^jqm_it_[0-9]+_[0-9]+$' \
-    AND split_part(datname, '_', 3)::bigint < extract(epoch FROM now())::bigint - 3 * 3600"); do
+for old in $(as_postgres psql -q -At -p "$pg_port" -c "SELECT datname FROM pg_database WHERE datname ~ '^jqmit_[0-9]+_[0-9]+$' \
+    AND split_part(datname, '_', 2)::bigint < extract(epoch FROM now())::bigint - 3 * 3600"); do
   as_postgres psql -q -p "$pg_port" -c "DROP DATABASE IF EXISTS $old" >/dev/null 2>&1 \
     && as_postgres psql -q -p "$pg_port" -c "DROP ROLE IF EXISTS $old" >/dev/null 2>&1 || true
 done
