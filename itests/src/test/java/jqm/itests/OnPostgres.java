@@ -43,27 +43,13 @@ final class OnPostgres {
         if (url == null) {
             throw new IllegalStateException("No PostgreSQL for the tests: run them with ./test, which starts one");
         }
-        ServiceTracker<DataSourceFactory, DataSourceFactory> t = new ServiceTracker<>(context,
-                context.createFilter("(&(objectClass=org.osgi.service.jdbc.DataSourceFactory)(osgi.jdbc.driver.class=org.postgresql.Driver))"),
-                null);
-        t.open();
-        try {
-            DataSourceFactory pg = t.waitForService(30_000);
-            assertNotNull("the PostgreSQL driver's DataSourceFactory", pg);
-            Properties p = new Properties();
-            p.put(DataSourceFactory.JDBC_URL, url);
-            p.put(DataSourceFactory.JDBC_USER, System.getenv("JQM_IT_PG_USER"));
-            p.put(DataSourceFactory.JDBC_PASSWORD, System.getenv("JQM_IT_PG_PASSWORD"));
-            String schema = "it_" + UUID.randomUUID().toString().replace("-", "");
-            try (Connection c = pg.createDataSource(p).getConnection(); Statement s = c.createStatement()) {
-                s.execute("CREATE SCHEMA " + schema);
-            }
-            return new Object[] { "javax.persistence.jdbc.driver", "org.postgresql.Driver", "javax.persistence.jdbc.url",
-                    url + "?currentSchema=" + schema, "openjpa.jdbc.Schema", schema,
-                    "javax.persistence.jdbc.user", System.getenv("JQM_IT_PG_USER"),
-                    "javax.persistence.jdbc.password", System.getenv("JQM_IT_PG_PASSWORD") };
-        } finally {
-            t.close();
+        String schema = "it_" + UUID.randomUUID().toString().replace("-", "");
+        try (Connection c = connect(context, url); Statement s = c.createStatement()) {
+            s.execute("CREATE SCHEMA " + schema);
         }
+        return new Object[] { "javax.persistence.jdbc.driver", "org.postgresql.Driver", "javax.persistence.jdbc.url",
+                url + "?currentSchema=" + schema, "openjpa.jdbc.Schema", schema,
+                "javax.persistence.jdbc.user", System.getenv("JQM_IT_PG_USER"),
+                "javax.persistence.jdbc.password", System.getenv("JQM_IT_PG_PASSWORD") };
     }
 }

@@ -70,8 +70,8 @@ public class OptionalBundles {
         String dir() default "bundles/optional";
     }
 
-    /** The optional bundles, by feature name. */
-    public static final Map<String, String> FEATURES = Map.of("rest", "jqm.rest", "jmx", "jqm.jmx");
+    /** The features; feature X is the bundle jqm.X, shipped as jqm.X.jar. */
+    private static final List<String> FEATURES = List.of("rest", "jmx");
 
     private final BundleContext context;
     private final ConfigurationAdmin configurationAdmin;
@@ -115,8 +115,8 @@ public class OptionalBundles {
      * @throws IllegalArgumentException for an unknown feature
      */
     public synchronized String set(String feature, boolean enabled) throws IOException, BundleException {
-        if (!FEATURES.containsKey(feature)) {
-            throw new IllegalArgumentException("Unknown optional bundle '" + feature + "'; they are " + FEATURES.keySet());
+        if (!FEATURES.contains(feature)) {
+            throw new IllegalArgumentException("Unknown optional bundle '" + feature + "'; they are " + FEATURES);
         }
         String state = enabled ? install(feature) : uninstall(feature);
         LOG.info("Optional bundle {}: {}", feature, state);
@@ -127,9 +127,9 @@ public class OptionalBundles {
     /** @return each optional bundle with whether it is enabled, and its bundle's state and version */
     public List<String[]> list() {
         List<String[]> rows = new ArrayList<>();
-        for (String feature : List.of("rest", "jmx")) {
+        for (String feature : FEATURES) {
             Bundle b = installed(feature);
-            Path jar = dir.resolve(FEATURES.get(feature) + ".jar");
+            Path jar = dir.resolve("jqm." + feature + ".jar");
             rows.add(new String[] { feature, b == null ? "disabled" : "enabled", b == null ? "-" : stateName(b.getState()),
                     b == null ? "-" : b.getVersion().toString(), jar.toString() + (Files.isReadable(jar) ? "" : " (missing)") });
         }
@@ -147,7 +147,7 @@ public class OptionalBundles {
     }
 
     private String install(String feature) throws IOException, BundleException {
-        Path jar = dir.resolve(FEATURES.get(feature) + ".jar");
+        Path jar = dir.resolve("jqm." + feature + ".jar");
         if (!Files.isReadable(jar)) {
             throw new IOException("its bundle " + jar + " is missing or unreadable");
         }

@@ -588,48 +588,48 @@ public class Store {
     /** The portable claim: candidates first, then one conditional update each (only one transaction wins a row). */
     private static List<Long> claimPortable(EntityManager em, String queueName, String nodeName, int max) {
         List<Long> candidates = em.createQuery(
-                    "SELECT i.id FROM Instance i WHERE i.queueName = :q AND i.state = :s AND NOT EXISTS ("
-                            + "SELECT d.id FROM JobDefinition d, Instance r WHERE d.name = i.jobName AND d.highlander = TRUE "
-                            + "AND r.jobName = i.jobName AND r.state IN :active) ORDER BY i.priority DESC, i.position, i.id",
-                    Long.class).setParameter("q", queueName).setParameter("s", State.SUBMITTED).setParameter("active", ACTIVE)
-                    .setMaxResults(max).getResultList();
-            if (candidates.isEmpty()) {
-                return List.of();
+                "SELECT i.id FROM Instance i WHERE i.queueName = :q AND i.state = :s AND NOT EXISTS ("
+                        + "SELECT d.id FROM JobDefinition d, Instance r WHERE d.name = i.jobName AND d.highlander = TRUE "
+                        + "AND r.jobName = i.jobName AND r.state IN :active) ORDER BY i.priority DESC, i.position, i.id",
+                Long.class).setParameter("q", queueName).setParameter("s", State.SUBMITTED).setParameter("active", ACTIVE)
+                .setMaxResults(max).getResultList();
+        if (candidates.isEmpty()) {
+            return List.of();
+        }
+        Date now = new Date();
+        List<Long> won = new ArrayList<>();
+        for (Long id : candidates) {
+            int updated = em.createQuery("UPDATE Instance i SET i.state = :a, i.nodeName = :node, "
+                    + "i.attributionDate = :now WHERE i.id = :id AND i.state = :s")
+                    .setParameter("a", State.ATTRIBUTED).setParameter("node", nodeName).setParameter("now", now)
+                    .setParameter("id", id).setParameter("s", State.SUBMITTED).executeUpdate();
+            if (updated == 1) {
+                won.add(id);
             }
-            Date now = new Date();
-            List<Long> won = new ArrayList<>();
-            for (Long id : candidates) {
-                int updated = em.createQuery("UPDATE Instance i SET i.state = :a, i.nodeName = :node, "
-                        + "i.attributionDate = :now WHERE i.id = :id AND i.state = :s")
-                        .setParameter("a", State.ATTRIBUTED).setParameter("node", nodeName).setParameter("now", now)
-                        .setParameter("id", id).setParameter("s", State.SUBMITTED).executeUpdate();
-                if (updated == 1) {
-                    won.add(id);
-                }
-            }
-            return won;
+        }
+        return won;
     }
 
     /** @return what the runner needs of the claimed instances, in the order they were claimed */
     private List<Claim> claimed(EntityManager em, List<Long> won) {
-            em.clear();
-            Map<Long, Map<String, String>> params = parametersOf(em, won);
-            List<Instance> instances = em.createQuery(
-                    "SELECT i FROM Instance i WHERE i.id IN :ids ORDER BY i.priority DESC, i.position, i.id", Instance.class)
-                    .setParameter("ids", won).getResultList();
-            Map<String, JobDefinition> defs = new LinkedHashMap<>();
-            for (JobDefinition d : em.createQuery("SELECT j FROM JobDefinition j WHERE j.name IN :names", JobDefinition.class)
-                    .setParameter("names", instances.stream().map(Instance::getJobName).distinct().toList()).getResultList()) {
-                defs.put(d.getName(), d);
-            }
-            List<Claim> claims = new ArrayList<>();
-            for (Instance i : instances) {
-                JobDefinition d = defs.get(i.getJobName());
-                claims.add(new Claim(i.getId(), i.getJobName(), i.getQueueName(), params.getOrDefault(i.getId(), Map.of()),
-                        d == null ? null : d.getMaxRunTimeSeconds(), d == null || d.getKind() == null ? null : d.getKind().name(),
-                        d == null ? null : d.getCommand(), i.getParentId(), i.getUsername()));
-            }
-            return claims;
+        em.clear();
+        Map<Long, Map<String, String>> params = parametersOf(em, won);
+        List<Instance> instances = em.createQuery(
+                "SELECT i FROM Instance i WHERE i.id IN :ids ORDER BY i.priority DESC, i.position, i.id", Instance.class)
+                .setParameter("ids", won).getResultList();
+        Map<String, JobDefinition> defs = new LinkedHashMap<>();
+        for (JobDefinition d : em.createQuery("SELECT j FROM JobDefinition j WHERE j.name IN :names", JobDefinition.class)
+                .setParameter("names", instances.stream().map(Instance::getJobName).distinct().toList()).getResultList()) {
+            defs.put(d.getName(), d);
+        }
+        List<Claim> claims = new ArrayList<>();
+        for (Instance i : instances) {
+            JobDefinition d = defs.get(i.getJobName());
+            claims.add(new Claim(i.getId(), i.getJobName(), i.getQueueName(), params.getOrDefault(i.getId(), Map.of()),
+                    d == null ? null : d.getMaxRunTimeSeconds(), d == null || d.getKind() == null ? null : d.getKind().name(),
+                    d == null ? null : d.getCommand(), i.getParentId(), i.getUsername()));
+        }
+        return claims;
     }
 
     /**

@@ -2,16 +2,12 @@ package jqm.jmx.connector;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
-import java.nio.file.attribute.PosixFilePermission;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
-import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
@@ -19,6 +15,8 @@ import javax.net.ssl.TrustManagerFactory;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+
+import jqm.api.security.SecretFile;
 
 /**
  * The key store of the connector (and the trust store of client certificates): those named in
@@ -127,20 +125,15 @@ final class TlsMaterial {
         }
     }
 
-    private static String read(Path file) {
+    private static String read(Path path) {
+        SecretFile file = new SecretFile(path);
         try {
-            try {
-                Set<PosixFilePermission> perms = Files.getPosixFilePermissions(file);
-                if (perms.contains(PosixFilePermission.OTHERS_READ) || perms.contains(PosixFilePermission.GROUP_READ)) {
-                    LOG.warn("The secret file {} is readable by other accounts: chmod 600 it", file);
-                }
-            } catch (UnsupportedOperationException e) {
-                // not a POSIX file system
+            if (file.readableByOthers()) {
+                LOG.warn("The secret file {} is readable by other accounts: chmod 600 it", file.path());
             }
-            List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
-            return lines.isEmpty() ? "" : lines.get(0).trim();
+            return file.read();
         } catch (IOException e) {
-            throw new IllegalStateException("Cannot read the secret file " + file + ": " + e);
+            throw new IllegalStateException("Cannot read the secret file " + file.path() + ": " + e);
         }
     }
 }

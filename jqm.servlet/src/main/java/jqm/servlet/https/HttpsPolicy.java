@@ -1,17 +1,11 @@
 package jqm.servlet.https;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.nio.file.Paths;
-import java.nio.file.attribute.PosixFilePermission;
 import java.util.Collections;
 import java.util.Dictionary;
-import java.util.List;
-import java.util.Set;
-
 import java.util.Hashtable;
+import java.util.List;
 
 import org.osgi.framework.ServiceReference;
 import org.osgi.service.cm.Configuration;
@@ -22,6 +16,8 @@ import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+
+import jqm.api.security.SecretFile;
 
 /**
  * Applied by ConfigAdmin to the HTTP configuration ({@code org.apache.felix.http}) before Jetty sees
@@ -69,20 +65,14 @@ public class HttpsPolicy implements ConfigurationPlugin {
     }
 
     private static java.util.Optional<String> read(String path) {
-        Path file = Paths.get(path).toAbsolutePath();
+        SecretFile file = new SecretFile(Paths.get(path));
         try {
-            try {
-                Set<PosixFilePermission> perms = Files.getPosixFilePermissions(file);
-                if (perms.contains(PosixFilePermission.OTHERS_READ) || perms.contains(PosixFilePermission.GROUP_READ)) {
-                    LOG.warn("The secret file {} is readable by other accounts: chmod 600 it", file);
-                }
-            } catch (UnsupportedOperationException e) {
-                // not a POSIX file system
+            if (file.readableByOthers()) {
+                LOG.warn("The secret file {} is readable by other accounts: chmod 600 it", file.path());
             }
-            List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
-            return java.util.Optional.of(lines.isEmpty() ? "" : lines.get(0).trim());
+            return java.util.Optional.of(file.read());
         } catch (IOException e) {
-            LOG.error("Cannot read the secret file {}: {}; HTTPS will not start with it", file, e.toString());
+            LOG.error("Cannot read the secret file {}: {}; HTTPS will not start with it", file.path(), e.toString());
             return java.util.Optional.empty();
         }
     }
