@@ -42,7 +42,7 @@ for old in $(as_postgres psql -q -At -p "$pg_port" -c "SELECT datname FROM pg_da
     && as_postgres psql -q -p "$pg_port" -c "DROP ROLE IF EXISTS $old" >/dev/null 2>&1 || true
 done
 as_postgres psql -q -p "$pg_port" -v ON_ERROR_STOP=1 <<SQL >/dev/null || pg_fail "could not prepare the test database"
-CREATE ROLE $run_id LOGIN PASSWORD '$JQM_IT_PG_PASSWORD';
+CREATE ROLE $run_id LOGIN CREATEDB PASSWORD '$JQM_IT_PG_PASSWORD';
 CREATE DATABASE $run_id OWNER $run_id;
 SQL
 export JQM_IT_PG_URL="jdbc:postgresql://127.0.0.1:$pg_port/$run_id"

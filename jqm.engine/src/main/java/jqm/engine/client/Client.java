@@ -238,7 +238,8 @@ public class Client implements JqmClient {
             DeliverableFile d = store.deliverable(deliverableId)
                     .orElseThrow(() -> new JqmInvalidRequestException("There is no deliverable with id " + deliverableId));
             Path file = files.deliverable(d).orElseThrow(() -> new JqmInvalidRequestException(
-                    "The file of deliverable " + deliverableId + " is on node " + d.getNodeName() + ", not reachable from here"));
+                    "The file of deliverable " + deliverableId + " is on node " + d.getNodeName()
+                            + ", not reachable from here (nodes serve each other's files when they share their files root)"));
             return open(file);
         });
     }
@@ -261,7 +262,7 @@ public class Client implements JqmClient {
         }
         if (j.getNodeName() != null && !j.getNodeName().equals(node.name())) {
             throw new JqmInvalidRequestException("The logs of instance " + id + " are on node " + j.getNodeName()
-                    + ", not reachable from here");
+                    + ", not reachable from here (nodes serve each other's logs when they share their logs root)");
         }
         return InputStream.nullInputStream();
     }

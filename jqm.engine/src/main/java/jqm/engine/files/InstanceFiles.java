@@ -111,12 +111,10 @@ public class InstanceFiles {
     }
 
     /**
-     * @return the file of a deliverable stored by this node, when it is there and inside the files root
+     * @return the file of a deliverable, when it is in this node's files root: one it stored, or one
+     *         any node stored when the nodes share their files root
      */
     public Optional<Path> deliverable(DeliverableFile d) {
-        if (!node.name().equals(d.getNodeName())) {
-            return Optional.empty();
-        }
         Path p = node.filesRoot().resolve(d.getRelativePath()).normalize();
         return p.startsWith(node.filesRoot()) && Files.isRegularFile(p) ? Optional.of(p) : Optional.empty();
     }

@@ -18,7 +18,9 @@ import jqm.engine.store.Store;
 /**
  * Tells the cluster this node is alive, and ends as CRASHED the instances that dead nodes (silent for
  * longer than the dead-after time) left attributed or running. Every live node looks; the ending is
- * a conditional update, so each instance is ended by exactly one of them.
+ * a conditional update, so each instance is ended by exactly one of them. A node judges others only
+ * once it has itself reached the database for the whole dead-after time: after a database outage
+ * every node's heartbeat is old, and the live ones need that long to beat again.
  */
 @Component(immediate = true)
 public class Heartbeat {
@@ -28,6 +30,8 @@ public class Heartbeat {
     private final Store store;
     private final ScheduledExecutorService timer;
     private boolean failing;
+    /** Since when the database has answered every beat (only the timer thread uses it). */
+    private long reachableSince = System.currentTimeMillis();
 
     @Activate
     public Heartbeat(@Reference LocalNode node, @Reference Store store) {
@@ -47,14 +51,19 @@ public class Heartbeat {
     private void beat() {
         try {
             store.heartbeat(node.name());
-            Date limit = new Date(System.currentTimeMillis() - node.deadAfterSeconds() * 1000L);
-            List<Long> crashed = store.crashInstancesOfDeadNodes(limit, node.name());
-            if (!crashed.isEmpty()) {
-                LOG.warn("Node {} ended CRASHED {} instance(s) left by dead nodes: {}", node.name(), crashed.size(), crashed);
-            }
             if (failing) {
-                LOG.info("Node {} reaches the database again", node.name());
+                LOG.info("Node {} reaches the database again; it judges other nodes dead after {} s more", node.name(),
+                        node.deadAfterSeconds());
                 failing = false;
+                reachableSince = System.currentTimeMillis();
+            }
+            long now = System.currentTimeMillis();
+            if (now - reachableSince >= node.deadAfterSeconds() * 1000L) {
+                Date limit = new Date(now - node.deadAfterSeconds() * 1000L);
+                List<Long> crashed = store.crashInstancesOfDeadNodes(limit, node.name());
+                if (!crashed.isEmpty()) {
+                    LOG.warn("Node {} ended CRASHED {} instance(s) left by dead nodes: {}", node.name(), crashed.size(), crashed);
+                }
             }
         } catch (RuntimeException e) {
             if (!failing) {

@@ -50,28 +50,32 @@ public class SubmittedListener {
 
     private void listen() {
         long backoff = 1_000;
-        boolean down = false;
+        boolean[] down = { false };
         while (running) {
             boolean[] connected = { false };
             try {
                 store.listenSubmitted(pollers::wake, () -> running, () -> {
                     connected[0] = true;
-                    LOG.info("Listening to enqueues of the whole cluster (PostgreSQL notifications)");
+                    if (down[0]) {
+                        LOG.info("Listening to enqueues again");
+                        down[0] = false;
+                        // Instances submitted while nobody listened: the pollers look now rather than at their next poll.
+                        pollers.wakeAll();
+                    } else {
+                        LOG.info("Listening to enqueues of the whole cluster (PostgreSQL notifications)");
+                    }
                 });
             } catch (StoreException e) {
                 if (!running) {
                     return;
                 }
-                if (!down) {
+                if (!down[0]) {
                     LOG.warn("No enqueue notifications ({}); polling goes on, retrying with a growing delay", e.getMessage());
-                    down = true;
+                    down[0] = true;
                 }
             }
             if (connected[0]) {
                 backoff = 1_000;
-                down = false;
-                // Instances submitted while not listening are found by the next poll; wake them all now.
-                pollers.wakeAll();
             }
             try {
                 Thread.sleep(backoff);

@@ -72,6 +72,14 @@ public class PayloadRunner {
 
     private final InstanceFiles files;
     private final OutputCapture output;
+    /** Set when the node stops: calls waiting for the database give up. */
+    private volatile boolean stopped;
+    /** The last check for kill requests failed (logged once per outage); only the watcher thread uses it. */
+    private boolean watchFailing;
+    private final Retrying retrying = new Retrying(() -> stopped);
+    /** How long a claimed instance waits for its payload while the payload's bundle is being replaced. */
+    private static final int PAYLOAD_LOOKUPS = 20;
+    private static final long PAYLOAD_LOOKUP_DELAY_MS = 250;
 
     @Activate
     public PayloadRunner(BundleContext context, @Reference Store store, @Reference LocalNode node,
@@ -89,6 +97,7 @@ public class PayloadRunner {
 
     @Deactivate
     void deactivate() {
+        stopped = true;
         watcher.shutdownNow();
     }
 
@@ -177,20 +186,32 @@ public class PayloadRunner {
             runShell(claim);
             return;
         }
-        NavigableSet<ServiceReference<JobPayload>> refs = payloads.get(claim.jobName());
-        ServiceReference<JobPayload> ref = refs == null || refs.isEmpty() ? null : refs.first();
-        ServiceObjects<JobPayload> objects = ref == null ? null : context.getServiceObjects(ref);
-        JobPayload payload = objects == null ? null : objects.getService();
+        // The newest payload service of the job definition. One that goes away meanwhile (its bundle being
+        // updated or redeployed) is looked up again for a few seconds rather than crashing the instance.
+        ServiceReference<JobPayload> ref = null;
+        Bundle bundle = null;
+        ServiceObjects<JobPayload> objects = null;
+        JobPayload payload = null;
+        for (int attempt = 0; payload == null && attempt < PAYLOAD_LOOKUPS; attempt++) {
+            if (attempt > 0) {
+                sleepQuietly(PAYLOAD_LOOKUP_DELAY_MS);
+            }
+            NavigableSet<ServiceReference<JobPayload>> refs = payloads.get(claim.jobName());
+            ref = refs == null || refs.isEmpty() ? null : refs.first();
+            bundle = ref == null ? null : ref.getBundle();
+            objects = bundle == null ? null : context.getServiceObjects(ref);
+            payload = objects == null ? null : objects.getService();
+        }
         if (payload == null) {
-            store.end(claim.id(), State.CRASHED, "No payload for job definition " + claim.jobName()
+            endOnce(claim, State.CRASHED, "No payload for job definition " + claim.jobName()
                     + " is deployed on node " + node.name() + ": deploy its payload bundle on every node polling queue "
                     + claim.queueName());
             return;
         }
-        String killedBeforeStart = store.markRunning(claim.id());
+        String killedBeforeStart = retrying.call(claim.id(), "mark it running", () -> store.markRunning(claim.id()));
         if (killedBeforeStart != null) {
             objects.ungetService(payload);
-            store.end(claim.id(), State.KILLED, killedBeforeStart + " before it started");
+            endOnce(claim, State.KILLED, killedBeforeStart + " before it started");
             return;
         }
         Thread thread = Thread.currentThread();
@@ -199,14 +220,14 @@ public class PayloadRunner {
         RunningContext ctx = new RunningContext(claim, node.name(), store, files, this::client);
         Integer max = claim.maxRunTimeSeconds();
         long deadline = max == null || max <= 0 ? Long.MAX_VALUE : System.currentTimeMillis() + max * 1000L;
-        running.put(claim.id(), new Running(claim, thread, ctx, deadline, ref.getBundle()));
+        running.put(claim.id(), new Running(claim, thread, ctx, deadline, bundle));
         javax.management.ObjectName bean = registerBean(claim);
         State end = State.ENDED;
         String reason = null;
         try (AutoCloseable captured = output.capture(files.openLog(claim.id(), InstanceFiles.Stream.STDOUT),
                 files.openLog(claim.id(), InstanceFiles.Stream.STDERR))) {
             thread.setName("jqm-instance-" + claim.id() + "-" + claim.jobName());
-            BundleWiring wiring = ref.getBundle().adapt(BundleWiring.class);
+            BundleWiring wiring = bundle.adapt(BundleWiring.class);
             if (wiring != null) {
                 thread.setContextClassLoader(wiring.getClassLoader());
             }
@@ -239,14 +260,15 @@ public class PayloadRunner {
         } else if (end == State.CRASHED) {
             LOG.info("Instance {} of {} crashed: {}", claim.id(), claim.jobName(), reason);
         }
+        ctx.flush(retrying);
         endOnce(claim, end, reason);
     }
 
     /** Runs a shell job's command as a child process, on the calling thread; a kill destroys the process. */
     private void runShell(Claim claim) {
-        String killedBeforeStart = store.markRunning(claim.id());
+        String killedBeforeStart = retrying.call(claim.id(), "mark it running", () -> store.markRunning(claim.id()));
         if (killedBeforeStart != null) {
-            store.end(claim.id(), State.KILLED, killedBeforeStart + " before it started");
+            endOnce(claim, State.KILLED, killedBeforeStart + " before it started");
             return;
         }
         RunningContext ctx = new RunningContext(claim, node.name(), store, files, this::client);
@@ -270,8 +292,16 @@ public class PayloadRunner {
         }
     }
 
+    private static void sleepQuietly(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     private void endOnce(Claim claim, State end, String reason) {
-        if (!store.end(claim.id(), end, reason)) {
+        if (!retrying.call(claim.id(), "end it " + end, () -> store.end(claim.id(), end, reason))) {
             LOG.warn("Instance {} of {} finished {} but had already been ended (its node was thought dead, or was stopping)",
                     claim.id(), claim.jobName(), end);
         }
@@ -409,8 +439,15 @@ public class PayloadRunner {
                     killIfRunningHere(id, reason);
                 }
             });
+            if (watchFailing) {
+                LOG.info("Kill requests are checked again");
+                watchFailing = false;
+            }
         } catch (RuntimeException e) {
-            LOG.warn("Could not check the running instances for kill requests: {}", e.getMessage());
+            if (!watchFailing) {
+                LOG.warn("Could not check the running instances for kill requests, retrying every second: {}", e.getMessage());
+                watchFailing = true;
+            }
         }
     }
 }

@@ -16,6 +16,7 @@ import jqm.api.payload.JobContext;
 import jqm.engine.files.InstanceFiles;
 import jqm.engine.store.Claim;
 import jqm.engine.store.Store;
+import jqm.engine.store.StoreException;
 
 /** The {@link JobContext} of one running instance. */
 final class RunningContext implements JobContext {
@@ -27,6 +28,9 @@ final class RunningContext implements JobContext {
     private final InstanceFiles files;
     private final Supplier<JqmClient> client;
     private volatile String killReason;
+    /** What could not be recorded while the database was unreachable, written before the instance ends. */
+    private Integer unrecordedProgress;
+    private final List<String> unrecordedMessages = new java.util.ArrayList<>();
 
     RunningContext(Claim claim, String nodeName, Store store, InstanceFiles files, Supplier<JqmClient> client) {
         this.claim = claim;
@@ -89,8 +93,13 @@ final class RunningContext implements JobContext {
     }
 
     @Override
-    public void setProgress(int progress) {
-        store.setProgress(claim.id(), progress);
+    public synchronized void setProgress(int progress) {
+        try {
+            store.setProgress(claim.id(), progress);
+            unrecordedProgress = null;
+        } catch (StoreException e) {
+            unrecordedProgress = progress; // the payload goes on; recorded before the instance ends
+        }
     }
 
     @Override
@@ -115,6 +124,30 @@ final class RunningContext implements JobContext {
         if (message == null) {
             throw new IllegalArgumentException("A message cannot be null");
         }
-        store.addMessage(claim.id(), message);
+        synchronized (this) {
+            unrecordedMessages.add(message);
+            try {
+                while (!unrecordedMessages.isEmpty()) {
+                    store.addMessage(claim.id(), unrecordedMessages.get(0));
+                    unrecordedMessages.remove(0);
+                }
+            } catch (StoreException e) {
+                // the payload goes on; the messages are recorded, in their order, before the instance ends
+            }
+        }
+    }
+
+    /** Records what the database could not take while the instance ran, retrying until it can. */
+    synchronized void flush(Retrying retrying) {
+        while (!unrecordedMessages.isEmpty()) {
+            String m = unrecordedMessages.get(0);
+            retrying.run(claim.id(), "record a message", () -> store.addMessage(claim.id(), m));
+            unrecordedMessages.remove(0);
+        }
+        if (unrecordedProgress != null) {
+            int p = unrecordedProgress;
+            retrying.run(claim.id(), "record the progress", () -> store.setProgress(claim.id(), p));
+            unrecordedProgress = null;
+        }
     }
 }
