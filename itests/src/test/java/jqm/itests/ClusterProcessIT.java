@@ -94,6 +94,7 @@ public class ClusterProcessIT {
         NodeProcess n = new NodeProcess(name, conf).start(Map.of("JQM_DB_PASSWORD", DB_PASSWORD));
         nodes.add(n);
         n.awaitLog("Job definition HelloWorld deployed");
+        n.awaitLog("JQM node accepting HTTP requests");
         return n;
     }
 
