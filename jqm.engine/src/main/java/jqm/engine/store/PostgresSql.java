@@ -9,9 +9,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * What the engine does on PostgreSQL beyond the portable JPA path: the claim in one statement, and
- * the schema objects it relies on (a partial index of the waiting instances, and the trigger that
- * notifies every node of an instance becoming SUBMITTED).
+ * What the engine does on PostgreSQL beyond the portable JPA path: the claim in one statement. The
+ * schema objects it relies on (a partial index of the waiting instances, and the trigger that notifies
+ * every node of an instance becoming SUBMITTED) come with the changelog (jqm/engine/schema/0002-...).
  */
 final class PostgresSql {
     private PostgresSql() {
@@ -19,18 +19,6 @@ final class PostgresSql {
 
     /** The channel on which an instance becoming SUBMITTED is notified, with its queue's name as payload. */
     static final String CHANNEL = "jqm_submitted";
-
-    /** Idempotent statements run at each start, after the schema is in place. */
-    static final List<String> EXTRAS = List.of(
-            // The claim walks only the waiting rows of one queue, in the order they are served.
-            "CREATE INDEX IF NOT EXISTS jqm_instance_waiting ON jqm_instance (queue_name, priority DESC, queue_position, id) "
-                    + "WHERE state = 'SUBMITTED'",
-            "CREATE INDEX IF NOT EXISTS jqm_instance_active_job ON jqm_instance (job_name) WHERE state IN ('ATTRIBUTED', 'RUNNING')",
-            "CREATE OR REPLACE FUNCTION jqm_notify_submitted() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
-                    + "PERFORM pg_notify('" + CHANNEL + "', NEW.queue_name); RETURN NULL; END $$",
-            "DROP TRIGGER IF EXISTS jqm_instance_submitted ON jqm_instance",
-            "CREATE TRIGGER jqm_instance_submitted AFTER INSERT OR UPDATE OF state, queue_name ON jqm_instance FOR EACH ROW "
-                    + "WHEN (NEW.state = 'SUBMITTED') EXECUTE FUNCTION jqm_notify_submitted()");
 
     /**
      * Claims up to {@code max} waiting instances of a queue in one round trip: the rows are locked in

@@ -40,6 +40,7 @@ import jqm.engine.model.JobDefinition;
 import jqm.engine.model.Node;
 import jqm.engine.model.Queue;
 import jqm.engine.model.QueueMapping;
+import jqm.engine.schema.Schema;
 
 /**
  * Every database read and write of the engine. Each public method is one transaction: it commits
@@ -59,29 +60,18 @@ public class Store {
     /** On PostgreSQL: claims in one statement that skips rows other nodes are claiming. */
     private final boolean postgres;
 
+    /**
+     * @param schema only once the schema is at the changelog's version (nothing reads or writes a table before)
+     */
     @Activate
-    public Store(@Reference(target = "(osgi.unit.name=jqm)") EntityManagerFactory emf) {
+    public Store(@Reference(target = "(osgi.unit.name=jqm)") EntityManagerFactory emf, @Reference Schema schema) {
         this.emf = emf;
-        this.postgres = tx("inspect the database", em -> jdbc(em, c -> {
-            if (!"PostgreSQL".equals(c.getMetaData().getDatabaseProductName())) {
-                return false;
-            }
-            try (java.sql.Statement st = c.createStatement()) {
-                // One node at a time (nodes starting together), and every statement idempotent.
-                st.execute("SELECT pg_advisory_xact_lock(" + SCHEMA_LOCK + ")");
-                for (String ddl : PostgresSql.EXTRAS) {
-                    st.execute(ddl);
-                }
-            }
-            return true;
-        }));
+        this.postgres = tx("inspect the database",
+                em -> jdbc(em, c -> "PostgreSQL".equals(c.getMetaData().getDatabaseProductName())));
         if (postgres) {
             LOG.info("Database: PostgreSQL; claims with FOR UPDATE SKIP LOCKED on the waiting-instance index, enqueues notified");
         }
     }
-
-    /** The advisory lock taken while a node completes the schema. */
-    private static final long SCHEMA_LOCK = 0x6A716D_5343L;
 
     /** Work on the JDBC connection of the entity manager's transaction. */
     @FunctionalInterface

@@ -34,13 +34,13 @@ public class StoreClaimTest {
     private Store store;
 
     @Before
-    public void database() {
+    public void database() throws Exception {
         Map<String, Object> props = new HashMap<>();
         props.put("javax.persistence.jdbc.driver", "org.h2.Driver");
         props.put("javax.persistence.jdbc.url", "jdbc:h2:mem:" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1;LOCK_TIMEOUT=10000");
         props.put("openjpa.ConnectionFactoryProperties", "MaxActive=20");
         emf = Persistence.createEntityManagerFactory("jqm", props);
-        store = new Store(emf);
+        store = new Store(emf, new jqm.engine.schema.Schema(emf)); // the schema from the changelog, as in a node
         store.registerNode("n0", 4, 1000);
         store.declareJobDefinition(new JobDefSpec("Job", null, null, null, null, false, null, null, null, null, null,
                 Map.of(), "test", java.util.Set.of()));
