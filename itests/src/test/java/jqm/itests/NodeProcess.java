@@ -56,8 +56,13 @@ final class NodeProcess implements AutoCloseable {
 
     /** Waits for a line of the node's output matching the pattern. */
     Matcher awaitLog(String regex) throws Exception {
+        return awaitLog(regex, TIMEOUT_MS);
+    }
+
+    /** Waits up to timeoutMs for a line of the node's output matching the pattern. */
+    Matcher awaitLog(String regex, long timeoutMs) throws Exception {
         Pattern p = Pattern.compile(regex);
-        long deadline = System.currentTimeMillis() + TIMEOUT_MS;
+        long deadline = System.currentTimeMillis() + timeoutMs;
         while (System.currentTimeMillis() < deadline) {
             Matcher m = p.matcher(output());
             if (m.find()) {
@@ -67,7 +72,7 @@ final class NodeProcess implements AutoCloseable {
                     + "/:\n" + output(), process.isAlive());
             Thread.sleep(100);
         }
-        fail("the node did not log /" + regex + "/ within " + TIMEOUT_MS + " ms:\n" + output());
+        fail("the node did not log /" + regex + "/ within " + timeoutMs + " ms:\n" + output());
         return null;
     }
 

@@ -70,8 +70,12 @@ public class Schema {
     private static List<String> migrate(Connection c) throws Exception {
         boolean postgres = "PostgreSQL".equals(c.getMetaData().getDatabaseProductName());
         if (postgres) {
-            try (Statement st = c.createStatement()) {
-                st.execute("SELECT pg_advisory_lock(" + MIGRATION_LOCK + ")");
+            try (Statement st = c.createStatement(); java.sql.ResultSet rs = st.executeQuery("SELECT pg_try_advisory_lock(" + MIGRATION_LOCK + ")")) {
+                rs.next();
+                if (!rs.getBoolean(1)) {
+                    LOG.info("Another node is checking or migrating the database schema: waiting for it");
+                    st.execute("SELECT pg_advisory_lock(" + MIGRATION_LOCK + ")");
+                }
             }
         }
         try {
