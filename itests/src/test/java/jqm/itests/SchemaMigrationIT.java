@@ -203,6 +203,9 @@ public class SchemaMigrationIT {
             assertEquals("each changeset ran once", List.of("1 EXECUTED", "2 EXECUTED"), changelog(c));
         }
         assertEquals("the changelog lock released", 0, count("SELECT count(*) FROM databasechangeloglock WHERE locked"));
+        // The nodes' sessions stay open (the listener's): the advisory lock (key 0x6A716D5343) must have been released.
+        assertEquals("the advisory migration lock released", 0, count("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' "
+                + "AND classid = 106 AND objid = 1902990147"));
         assertClaimObjects();
         assertEquals("both nodes registered", 2, count("SELECT count(*) FROM jqm_node"));
         assertEquals("one DEFAULT queue", 1, count("SELECT count(*) FROM jqm_queue WHERE name = 'DEFAULT'"));

@@ -30,10 +30,13 @@ import liquibase.ui.LoggerUIService;
  * referencing this service finds every table in place. Registered only when the migration succeeded; when it fails
  * the node has no store and says why.
  *
- * <p>Nodes starting together: Liquibase's lock (the table DATABASECHANGELOGLOCK) lets one node migrate while the
- * others wait, then they find nothing to run. On PostgreSQL the node first takes a session advisory lock, released
- * by the server when the node's connection ends: so a node killed while migrating leaves no lock behind, and the
- * Liquibase lock row such a node leaves is released by the next one.
+ * <p>Nodes starting together: Liquibase's own lock (the table DATABASECHANGELOGLOCK) is not enough. Liquibase
+ * 4.33 creates its DATABASECHANGELOG table while parsing the changelog, before it takes that lock, and on an empty
+ * PostgreSQL database all nodes but one then fail ("duplicate key value violates unique constraint
+ * pg_type_typname_nsp_index"; seen with four connections updating at once). So on PostgreSQL a node first takes a
+ * session advisory lock, for the whole check: one node migrates, the others wait and find nothing to run. The server
+ * releases that lock when a node dies, and the Liquibase lock row a dead node leaves is released by the next one
+ * (otherwise every node would wait for it five minutes, then fail). The embedded database has one node.
  */
 @Component(service = Schema.class)
 public class Schema {
@@ -69,6 +72,7 @@ public class Schema {
 
     private static List<String> migrate(Connection c) throws Exception {
         boolean postgres = "PostgreSQL".equals(c.getMetaData().getDatabaseProductName());
+        boolean autoCommit = c.getAutoCommit();
         if (postgres) {
             try (Statement st = c.createStatement(); java.sql.ResultSet rs = st.executeQuery("SELECT pg_try_advisory_lock(" + MIGRATION_LOCK + ")")) {
                 rs.next();
@@ -97,11 +101,12 @@ public class Schema {
                 thread.setContextClassLoader(context);
             }
         } finally {
+            c.setAutoCommit(autoCommit); // as Liquibase found it (it turns it off)
             if (postgres) {
                 try (Statement st = c.createStatement()) {
                     st.execute("SELECT pg_advisory_unlock(" + MIGRATION_LOCK + ")");
                 } catch (SQLException e) {
-                    LOG.debug("Releasing the migration lock failed; it goes with the connection", e);
+                    LOG.warn("Releasing the schema migration lock failed; it goes when the connection closes", e);
                 }
             }
         }
@@ -109,20 +114,22 @@ public class Schema {
 
     private static List<String> update(Connection c, boolean postgres) throws Exception {
         Database database = DatabaseFactory.getInstance().findCorrectDatabaseImplementation(new JdbcConnection(c));
-        try (Liquibase liquibase = new Liquibase(CHANGELOG, new BundleResources(Schema.class.getClassLoader()), database)) {
-            if (postgres) {
-                // Under the advisory lock no other node migrates: a lock row still set is a dead node's.
-                liquibase.forceReleaseLocks();
-            }
-            List<ChangeSet> pending = liquibase.listUnrunChangeSets(null, null);
-            if (pending.isEmpty()) {
-                LOG.info("Database schema up to date");
-                return List.of();
-            }
-            liquibase.update((String) null);
-            List<String> ids = pending.stream().map(cs -> cs.getFilePath() + "::" + cs.getId()).toList();
-            LOG.info("Database schema migrated: {}", ids);
-            return ids;
+        // Not closed: closing Liquibase closes the connection, which must outlive it to release the advisory lock
+        // on this session (a pooled connection would keep it); the caller closes the connection.
+        @SuppressWarnings("resource")
+        Liquibase liquibase = new Liquibase(CHANGELOG, new BundleResources(Schema.class.getClassLoader()), database);
+        if (postgres) {
+            // Under the advisory lock no other node migrates: a lock row still set is a dead node's.
+            liquibase.forceReleaseLocks();
         }
+        List<ChangeSet> pending = liquibase.listUnrunChangeSets(null, null);
+        if (pending.isEmpty()) {
+            LOG.info("Database schema up to date");
+            return List.of();
+        }
+        liquibase.update((String) null);
+        List<String> ids = pending.stream().map(cs -> cs.getFilePath() + "::" + cs.getId()).toList();
+        LOG.info("Database schema migrated: {}", ids);
+        return ids;
     }
 }
