@@ -222,6 +222,7 @@ public class SchemaMigrationIT {
         assertEquals("jqm/engine/schema/0001-tables.xml::1", a.awaitLog(MIGRATED.pattern()).group(1));
         a.close();
         Path db = a.root.resolve("db").resolve("jqm");
+        Class.forName("org.h2.Driver"); // this class path's driver: the one the frameworks of other tests registered is not ours
         try (Connection c = DriverManager.getConnection("jdbc:h2:" + db, "jqm", ""); Statement s = c.createStatement()) {
             assertEquals("changeset 2 is PostgreSQL's only", List.of("1 EXECUTED"), changelog(c));
             s.execute("SHUTDOWN"); // releases the file at once, for the node to open it again
