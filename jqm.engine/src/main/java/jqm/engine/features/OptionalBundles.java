@@ -168,8 +168,15 @@ public class OptionalBundles {
             }
             refresh(List.of(b));
         }
-        if (b.getState() != Bundle.ACTIVE) {
+        // The framework applies a start level change asynchronously, and was seen to stop the bundle
+        // just started (its start level handled at the launcher's initial one); started again then.
+        for (int attempt = 0; attempt < 3 && b.getState() != Bundle.ACTIVE; attempt++) {
+            if (attempt > 0) {
+                LOG.info("Optional bundle {} was stopped by the framework while starting; starting it again", feature);
+                sleepQuietly(500);
+            }
             b.start();
+            sleepQuietly(200);
         }
         if (b.getState() != Bundle.ACTIVE && b.getState() != Bundle.STARTING) {
             throw new BundleException(b.getSymbolicName() + " did not start: it is " + stateName(b.getState()));
@@ -230,6 +237,14 @@ public class OptionalBundles {
         }
         props.put(feature, Boolean.toString(enabled));
         c.update(props);
+    }
+
+    private static void sleepQuietly(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private static String version(Path jar) throws IOException {
