@@ -39,8 +39,15 @@ import jqm.engine.run.PayloadRunner;
  * started. A replaced jar is installed as a new bundle beside the old one, which is stopped at once
  * (new instances run the new code) and uninstalled once the instances running its code have ended:
  * an update never breaks a running instance. A removed jar is retired the same way.
+ * <p>
+ * This component registers itself as FileInstall's {@link ArtifactInstaller} by hand, then creates
+ * the watcher. Registered by DS, the service is visible in the registry before FileInstall's tracker
+ * has taken it (its tracker is what makes DS construct this component), so a watcher created as
+ * soon as the service is visible could scan without it: FileInstall then installs the jar itself,
+ * unchecked and at the framework's initial start level, where it never starts. {@code
+ * registerService} returns once every service listener, FileInstall's included, has been told.
  */
-@Component(service = { ArtifactInstaller.class, PayloadDeployer.class }, immediate = true)
+@Component(service = PayloadDeployer.class, immediate = true)
 public class PayloadDeployer implements ArtifactInstaller {
     private static final Logger LOG = LoggerFactory.getLogger(PayloadDeployer.class);
     /** Payloads start before the engine's own bundles (6), and stop after them. */
@@ -57,6 +64,7 @@ public class PayloadDeployer implements ArtifactInstaller {
     private final List<Bundle> retiring = new ArrayList<>();
     private final ScheduledExecutorService timer;
     private final Configuration watcher;
+    private final org.osgi.framework.ServiceRegistration<ArtifactInstaller> installer;
     private boolean closed;
 
     @Activate
@@ -77,40 +85,20 @@ public class PayloadDeployer implements ArtifactInstaller {
         props.put("felix.fileinstall.poll", "1000");
         props.put("felix.fileinstall.noInitialDelay", "true");
         this.watcher = configurationAdmin.getFactoryConfiguration(WATCHER_PID, "jqm-payloads", "?");
-        // The watcher is created once this component is registered as FileInstall's ArtifactInstaller
-        // (after this constructor): created sooner, FileInstall could install a jar itself, unchecked
-        // and at the framework's initial start level, where it never starts.
-        timer.execute(() -> createWatcher(props));
+        this.installer = context.registerService(ArtifactInstaller.class, this, null);
+        watcher.update(props);
         LOG.info("Deploying payload bundles from {}", node.payloadsDir());
-    }
-
-    private void createWatcher(Dictionary<String, Object> props) {
-        String filter = "(component.name=" + PayloadDeployer.class.getName() + ")";
-        long deadline = System.currentTimeMillis() + 60_000;
-        try {
-            while (context.getServiceReferences(ArtifactInstaller.class, filter).isEmpty()) {
-                if (System.currentTimeMillis() > deadline) {
-                    LOG.error("Payload bundles are not deployed: the payload deployer was not registered within 60 s");
-                    return;
-                }
-                Thread.sleep(20);
-            }
-            synchronized (this) {
-                if (!closed) {
-                    watcher.update(props);
-                }
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (IOException | org.osgi.framework.InvalidSyntaxException | IllegalStateException e) {
-            LOG.error("Payload bundles are not deployed: the watcher of {} could not be created: {}", node.payloadsDir(), e.getMessage());
-        }
     }
 
     @Deactivate
     synchronized void deactivate() {
         closed = true;
         timer.shutdownNow();
+        try {
+            installer.unregister();
+        } catch (IllegalStateException e) {
+            LOG.debug("Payload installer already unregistered", e);
+        }
         try {
             watcher.delete();
         } catch (IOException | IllegalStateException e) {
