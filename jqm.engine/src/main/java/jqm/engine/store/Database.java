@@ -141,14 +141,17 @@ public class Database {
 
     @Deactivate
     void deactivate() {
-        if (registration != null) {
-            registration.unregister();
-        }
-        if (emf != null) {
-            emf.close(); // unregisters the EntityManagerFactory service first: the engine stops using it
-        }
-        if (pool != null) {
-            pool.close();
+        try {
+            if (registration != null) {
+                registration.unregister();
+            }
+            if (emf != null) {
+                emf.close(); // unregisters the EntityManagerFactory service first: the engine stops using it
+            }
+        } finally {
+            if (pool != null) {
+                pool.close();
+            }
         }
     }
 
