@@ -3,11 +3,7 @@ package jqm.engine.store;
 import java.io.IOException;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.nio.file.Paths;
-import java.nio.file.attribute.PosixFilePermission;
 import java.sql.SQLException;
 import java.util.HashMap;
 import java.util.Hashtable;
@@ -15,7 +11,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
-import java.util.Set;
 
 import javax.persistence.EntityManagerFactory;
 import javax.sql.DataSource;
@@ -40,6 +35,8 @@ import org.slf4j.LoggerFactory;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+
+import jqm.api.security.SecretFile;
 
 /**
  * The node's database: a bounded pool of connections (HikariCP) over the JDBC driver's
@@ -189,20 +186,14 @@ public class Database {
         if (!config.password().isEmpty()) {
             LOG.warn("Database: both password and password.file are set in conf/jqm.db.cfg; password.file is used");
         }
-        Path file = Paths.get(config.password_file()).toAbsolutePath();
+        SecretFile file = new SecretFile(Paths.get(config.password_file()));
         try {
-            Set<PosixFilePermission> perms = Files.getPosixFilePermissions(file);
-            if (perms.contains(PosixFilePermission.OTHERS_READ) || perms.contains(PosixFilePermission.GROUP_READ)) {
-                LOG.warn("The database password file {} is readable by other accounts: chmod 600 it", file);
+            if (file.readableByOthers()) {
+                LOG.warn("The database password file {} is readable by other accounts: chmod 600 it", file.path());
             }
-        } catch (UnsupportedOperationException | IOException e) {
-            // not a POSIX file system, or unreadable: reading it says which
-        }
-        try {
-            List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
-            return lines.isEmpty() ? "" : lines.get(0).trim();
+            return file.read();
         } catch (IOException e) {
-            throw new IllegalStateException("Cannot read the database password file " + file + ": " + e, e);
+            throw new IllegalStateException("Cannot read the database password file " + file.path() + ": " + e, e);
         }
     }
 
