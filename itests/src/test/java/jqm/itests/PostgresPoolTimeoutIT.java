@@ -26,9 +26,8 @@ import jqm.api.client.State;
 /**
  * A node whose pool has no free connection: a transaction waits the pool's connection timeout, then
  * fails with an error that says so (as on a database outage), and the node goes on once connections
- * are free again. A class of its own: changing the pool's configuration in place would re-create the
- * persistence unit, which OpenJPA refuses on a schema it already built when openjpa.jdbc.Schema is
- * set (as the tests set it to keep each class in its own schema).
+ * are free again. A class of its own, with a pool of 3 and a timeout of 1 s, which would slow or
+ * fail the busier tests of {@link PostgresPoolIT}.
  */
 @RunWith(PaxExam.class)
 @ExamReactorStrategy(PerClass.class)
