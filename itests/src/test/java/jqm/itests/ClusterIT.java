@@ -30,14 +30,14 @@ public class ClusterIT extends JqmTestSupport {
 
     @Test
     public void aLiveNodeEndsTheRunningInstancesOfADeadNodeCrashed() throws Exception {
-        java.util.Dictionary<String, Object> db = service(ConfigurationAdmin.class).getConfiguration("org.apache.aries.jpa.jqm", "?")
+        java.util.Dictionary<String, Object> db = service(ConfigurationAdmin.class).getConfiguration("jqm.db", "?")
                 .getProperties();
         DataSourceFactory h2 = (DataSourceFactory) awaitService("(&(objectClass=org.osgi.service.jdbc.DataSourceFactory)"
-                + "(osgi.jdbc.driver.class=" + db.get("javax.persistence.jdbc.driver") + "))");
+                + "(osgi.jdbc.driver.class=" + db.get("driver") + "))");
         Properties p = new Properties();
-        p.put(DataSourceFactory.JDBC_URL, db.get("javax.persistence.jdbc.url"));
-        p.put(DataSourceFactory.JDBC_USER, db.get("javax.persistence.jdbc.user"));
-        p.put(DataSourceFactory.JDBC_PASSWORD, db.get("javax.persistence.jdbc.password"));
+        p.put(DataSourceFactory.JDBC_URL, db.get("url"));
+        p.put(DataSourceFactory.JDBC_USER, db.get("user"));
+        p.put(DataSourceFactory.JDBC_PASSWORD, db.get("password"));
         long id = 900_000_001L;
         Timestamp longAgo = new Timestamp(System.currentTimeMillis() - 3_600_000);
         try (Connection c = h2.createDataSource(p).getConnection()) {

@@ -86,9 +86,8 @@ public class ClusterProcessIT {
 
     private NodeProcess node(String name, int slots, int deadAfterSeconds, String moreNodeConf) throws Exception {
         Map<String, String> conf = new LinkedHashMap<>();
-        conf.put("org.apache.aries.jpa.jqm.cfg", "javax.persistence.jdbc.driver=org.postgresql.Driver\n"
-                + "javax.persistence.jdbc.url=" + url() + "\n"
-                + "javax.persistence.jdbc.user=" + DB_USER + "\njavax.persistence.jdbc.password=${env:JQM_DB_PASSWORD}\n");
+        conf.put("jqm.db.cfg", "driver=org.postgresql.Driver\n" + "url=" + url() + "\n"
+                + "user=" + DB_USER + "\npassword=${env:JQM_DB_PASSWORD}\n");
         conf.put("jqm.node.cfg", "name=" + name + "\ndefault.slots=" + slots + "\ndefault.polling.ms=1000\nheartbeat.seconds=1\n"
                 + "dead.after.seconds=" + deadAfterSeconds + "\nstop.timeout.seconds=5\n" + moreNodeConf);
         NodeProcess n = new NodeProcess(name, conf).start(Map.of("JQM_DB_PASSWORD", DB_PASSWORD));

@@ -76,8 +76,8 @@ public abstract class JqmTestSupport {
                 root + "/files", "payloads.dir", root + "/payloads", "heartbeat.seconds", 1, "dead.after.seconds", 5,
                 "initial.password.file", root + "/initial-admin-password.txt");
         configureOnce(ca, "jqm.http", "access.log", root + "/logs/access.log");
-        if (ca.getConfiguration("org.apache.aries.jpa.jqm", "?").getProperties() == null) {
-            configureOnce(ca, "org.apache.aries.jpa.jqm", database());
+        if (ca.getConfiguration("jqm.db", "?").getProperties() == null) {
+            configureOnce(ca, "jqm.db", database());
         }
         client = service(JqmClient.class);
         // The engine polls once its pollers are up.
@@ -99,12 +99,11 @@ public abstract class JqmTestSupport {
     /**
      * The database of the node: a fresh in-memory H2 here; subclasses run the same tests on PostgreSQL.
      *
-     * @return the configuration of the persistence unit, as key, value, key, value...
+     * @return the configuration of the database (PID jqm.db), as key, value, key, value...
      */
     protected Object[] database() throws Exception {
-        return new Object[] { "javax.persistence.jdbc.driver", "org.h2.Driver", "javax.persistence.jdbc.url",
-                "jdbc:h2:mem:" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1;LOCK_TIMEOUT=10000", "javax.persistence.jdbc.user", "jqm",
-                "javax.persistence.jdbc.password", "" };
+        return new Object[] { "driver", "org.h2.Driver", "url", "jdbc:h2:mem:" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1;LOCK_TIMEOUT=10000",
+                "user", "jqm", "password", "" };
     }
 
     private static void configureOnce(ConfigurationAdmin ca, String pid, Object... kv) throws IOException {

@@ -258,21 +258,61 @@ public class LauncherIT {
 
     @Test
     public void theSameJarRunsOnPostgresqlByConfigurationWithThePasswordByReference() throws Exception {
-        String url = System.getenv("JQM_IT_PG_URL");
-        assertTrue("run the tests with ./test, which starts PostgreSQL", url != null);
-        String schema = "launcher_" + java.util.UUID.randomUUID().toString().replace("-", "");
-        String password = System.getenv("JQM_IT_PG_PASSWORD");
-        try (java.sql.Connection c = java.sql.DriverManager.getConnection(url, System.getenv("JQM_IT_PG_USER"), password);
-                java.sql.Statement s = c.createStatement()) {
-            s.execute("CREATE SCHEMA " + schema);
+        String schema = newSchema("launcher_");
+        Files.createDirectories(root.resolve("conf"));
+        // The password in an owner-only file, as an operator writes it (with its end of line).
+        Path secret = root.resolve("conf/db.password");
+        Files.writeString(secret, System.getenv("JQM_IT_PG_PASSWORD") + "\n");
+        Files.setPosixFilePermissions(secret, PosixFilePermissions.fromString("rw-------"));
+        Files.writeString(root.resolve("conf/jqm.db.cfg"), "driver=org.postgresql.Driver\n"
+                + "url=" + System.getenv("JQM_IT_PG_URL") + "?currentSchema=" + schema + "&ApplicationName=jqm-launcher-it\n"
+                + "openjpa.jdbc.Schema=" + schema + "\n" + "user=" + System.getenv("JQM_IT_PG_USER") + "\n"
+                + "password.file=conf/db.password\n" + "pool.max.size=4\n");
+        runsOnPostgresql(schema, "conf/jqm.db.cfg", 4);
+        assertTrue("the password file is not reported", !Files.readString(log).contains("password file")
+                && !Files.readString(log).contains("in clear text"));
+        try (java.sql.Connection c = java.sql.DriverManager.getConnection(System.getenv("JQM_IT_PG_URL"), System.getenv("JQM_IT_PG_USER"),
+                System.getenv("JQM_IT_PG_PASSWORD")); java.sql.Statement s = c.createStatement();
+                java.sql.ResultSet r = s.executeQuery("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+                        + "AND application_name = 'jqm-launcher-it'")) {
+            r.next();
+            int held = r.getInt(1);
+            assertTrue("the node's connections, named by ApplicationName, are those of its pool: " + held, held >= 1 && held <= 4);
         }
+    }
+
+    /** A node root configured by an earlier version (the database in Aries JPA's own file) moves to jqm.db and its pool. */
+    @Test
+    public void theSameJarRunsOnPostgresqlWithTheDatabaseSettingsOfAnEarlierVersion() throws Exception {
+        String schema = newSchema("launcher_old_");
         Files.createDirectories(root.resolve("conf"));
         Files.writeString(root.resolve("conf/org.apache.aries.jpa.jqm.cfg"), "javax.persistence.jdbc.driver=org.postgresql.Driver\n"
-                + "javax.persistence.jdbc.url=" + url + "?currentSchema=" + schema + "\n" + "openjpa.jdbc.Schema=" + schema + "\n"
-                + "javax.persistence.jdbc.user=" + System.getenv("JQM_IT_PG_USER") + "\n"
+                + "javax.persistence.jdbc.url=" + System.getenv("JQM_IT_PG_URL") + "?currentSchema=" + schema + "\n"
+                + "openjpa.jdbc.Schema=" + schema + "\n" + "javax.persistence.jdbc.user=" + System.getenv("JQM_IT_PG_USER") + "\n"
                 + "javax.persistence.jdbc.password=${env:JQM_DB_PASSWORD}\n");
+        runsOnPostgresql(schema, "conf/jqm.db.cfg", 10);
+        assertTrue("the old file left conf/", !Files.exists(root.resolve("conf/org.apache.aries.jpa.jqm.cfg"))
+                && Files.exists(root.resolve("org.apache.aries.jpa.jqm.cfg.old")));
+        assertTrue("no installation problem about it", !Files.readString(log).contains("is from an earlier version"));
+    }
+
+    private String newSchema(String prefix) throws Exception {
+        String url = System.getenv("JQM_IT_PG_URL");
+        assertTrue("run the tests with ./test, which starts PostgreSQL", url != null);
+        String schema = prefix + java.util.UUID.randomUUID().toString().replace("-", "");
+        try (java.sql.Connection c = java.sql.DriverManager.getConnection(url, System.getenv("JQM_IT_PG_USER"),
+                System.getenv("JQM_IT_PG_PASSWORD")); java.sql.Statement s = c.createStatement()) {
+            s.execute("CREATE SCHEMA " + schema);
+        }
+        return schema;
+    }
+
+    private void runsOnPostgresql(String schema, String dbFile, int poolSize) throws Exception {
+        String url = System.getenv("JQM_IT_PG_URL");
+        String password = System.getenv("JQM_IT_PG_PASSWORD");
         env.put("JQM_DB_PASSWORD", password);
         start();
+        awaitLog("Database: jdbc:postgresql://[^ ]+ as [^ ]+, a pool of at most " + poolSize + " connections", 0);
         awaitLog("JQM node accepting HTTP requests", 0);
         awaitLog("Job definition HelloWorld deployed", 0);
 
@@ -284,8 +324,8 @@ public class LauncherIT {
             assertTrue("the instance is in PostgreSQL's history", r.next());
             assertEquals("ENDED", r.getString(1));
         }
-        assertTrue("the password is in no file of the node", !Files.readString(root.resolve("conf/org.apache.aries.jpa.jqm.cfg"))
-                .contains(password) && !Files.readString(log).contains(password));
+        assertTrue("the password is in no file of the node", !Files.readString(root.resolve(dbFile)).contains(password)
+                && !Files.readString(log).contains(password));
     }
 
     @Test

@@ -47,9 +47,7 @@ final class OnPostgres {
         try (Connection c = connect(context, url); Statement s = c.createStatement()) {
             s.execute("CREATE SCHEMA " + schema);
         }
-        return new Object[] { "javax.persistence.jdbc.driver", "org.postgresql.Driver", "javax.persistence.jdbc.url",
-                url + "?currentSchema=" + schema, "openjpa.jdbc.Schema", schema,
-                "javax.persistence.jdbc.user", System.getenv("JQM_IT_PG_USER"),
-                "javax.persistence.jdbc.password", System.getenv("JQM_IT_PG_PASSWORD") };
+        return new Object[] { "driver", "org.postgresql.Driver", "url", url + "?currentSchema=" + schema, "openjpa.jdbc.Schema", schema,
+                "user", System.getenv("JQM_IT_PG_USER"), "password", System.getenv("JQM_IT_PG_PASSWORD") };
     }
 }

@@ -43,8 +43,8 @@ public class PostgresIT extends JqmTestSupport {
     }
 
     private Connection connect() throws Exception {
-        Configuration c = service(ConfigurationAdmin.class).getConfiguration("org.apache.aries.jpa.jqm", "?");
-        return OnPostgres.connect(context, (String) c.getProperties().get("javax.persistence.jdbc.url"));
+        Configuration c = service(ConfigurationAdmin.class).getConfiguration("jqm.db", "?");
+        return OnPostgres.connect(context, (String) c.getProperties().get("url"));
     }
 
     @Test

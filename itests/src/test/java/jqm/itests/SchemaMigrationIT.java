@@ -78,9 +78,8 @@ public class SchemaMigrationIT {
 
     private NodeProcess start(String name) throws Exception {
         Map<String, String> conf = new LinkedHashMap<>();
-        conf.put("org.apache.aries.jpa.jqm.cfg", "javax.persistence.jdbc.driver=org.postgresql.Driver\n"
-                + "javax.persistence.jdbc.url=" + url() + "\n"
-                + "javax.persistence.jdbc.user=" + DB_USER + "\njavax.persistence.jdbc.password=${env:JQM_DB_PASSWORD}\n"
+        conf.put("jqm.db.cfg", "driver=org.postgresql.Driver\n" + "url=" + url() + "\n"
+                + "user=" + DB_USER + "\npassword=${env:JQM_DB_PASSWORD}\n"
                 + (schema == null ? "" : "openjpa.jdbc.Schema=" + schema + "\n"));
         conf.put("jqm.node.cfg", "name=" + name + "\nstop.timeout.seconds=5\n");
         NodeProcess n = new NodeProcess(name, conf).start(Map.of("JQM_DB_PASSWORD", DB_PASSWORD));

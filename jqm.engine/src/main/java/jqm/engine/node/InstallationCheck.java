@@ -69,6 +69,11 @@ public class InstallationCheck {
                 for (Path f : files) {
                     readableOrWritableByOthers(f, "the configuration file").ifPresent(problems::add);
                     clearSecrets(f, problems);
+                    if (f.getFileName().toString().equals(OLD_DATABASE_FILE)) {
+                        problems.add("the configuration file " + f + " is from an earlier version: the database is configured in "
+                                + "conf/jqm.db.cfg (driver, url, user, password, and its pool); move its settings there and delete it "
+                                + "(Aries JPA still reads it, and would replace the pool with a connection per transaction)");
+                    }
                 }
             } catch (IOException e) {
                 LOG.debug("Cannot list {}", conf, e);
@@ -115,6 +120,14 @@ public class InstallationCheck {
                         + "): chmod " + (Files.isDirectory(p) ? "700 " : "600 ") + p);
     }
 
+    /** Where the database was configured before conf/jqm.db.cfg (read by Aries JPA itself, without a pool). */
+    static final String OLD_DATABASE_FILE = "org.apache.aries.jpa.jqm.cfg";
+
+    /** @return whether the key also takes its secret from a file named by KEY.file */
+    private static boolean hasFileVariant(Path f, String key) {
+        return key.startsWith("org.apache.felix.https.") || (key.equals("password") && f.getFileName().toString().equals("jqm.db.cfg"));
+    }
+
     /** Reports keys holding a password or secret in clear, rather than by reference. */
     private static void clearSecrets(Path f, List<String> problems) {
         Properties p = new Properties();
@@ -129,7 +142,7 @@ public class InstallationCheck {
             if ((k.contains("password") || k.contains("secret") || k.contains("token")) && !k.endsWith(".file") && !v.isEmpty()
                     && !v.startsWith("${env:")) {
                 problems.add("the configuration file " + f + " holds " + key + " in clear text: take it from the environment ("
-                        + key + "=${env:NAME})" + (k.startsWith("org.apache.felix.https.") ? " or a file (" + key + ".file=PATH)" : ""));
+                        + key + "=${env:NAME})" + (hasFileVariant(f, k) ? " or a file (" + key + ".file=PATH)" : ""));
             }
         }
     }
