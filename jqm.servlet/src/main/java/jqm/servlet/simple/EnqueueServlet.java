@@ -42,12 +42,32 @@ public class EnqueueServlet extends HttpServlet {
         this.client = client;
     }
 
+    /** Up to this much of a refused body is read and dropped before answering; beyond, the connection is cut. */
+    static final long MAX_DISCARDED_BYTES = 1 << 20;
+
+    /**
+     * Reads and drops a refused body (up to {@link #MAX_DISCARDED_BYTES}), so that a client still
+     * sending it gets the answer: unread, the server closes the connection under the client's feet
+     * and the client sees a broken pipe instead of the 413.
+     */
+    private static void discard(HttpServletRequest req) {
+        if (req.getContentLengthLong() > MAX_DISCARDED_BYTES) {
+            return;
+        }
+        try {
+            req.getInputStream().transferTo(java.io.OutputStream.nullOutputStream());
+        } catch (IOException e) {
+            // the client gave up: nothing to answer
+        }
+    }
+
     @Override
     protected void doPost(HttpServletRequest req, HttpServletResponse resp) throws IOException {
         if (!Access.require(req, resp, Role.CLIENT)) {
             return;
         }
         if (req.getContentLengthLong() > MAX_FORM_BYTES) {
+            discard(req);
             Answers.text(resp, HttpServletResponse.SC_REQUEST_ENTITY_TOO_LARGE,
                     "The form is larger than " + MAX_FORM_BYTES + " bytes");
             return;
