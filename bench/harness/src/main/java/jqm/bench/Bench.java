@@ -1,0 +1,362 @@
+package jqm.bench;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+
+/**
+ * Runs the benchmarks: JQM and db-scheduler on one PostgreSQL, alternating, the same work, worker
+ * threads, pool size and polling interval on both sides, each figure repeated; then writes
+ * bench/RESULTS.md and bench/results.json with the medians and each figure's ratio to the peer.
+ * Started by bench/run, which passes the settings as system properties.
+ */
+public final class Bench {
+    static final String JQM = "jqm";
+    static final String PEER = "db-scheduler";
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    private final Pg pg;
+    private final Path repo;
+    private final Path work;
+    private final Path payloadJar;
+    private final int slots = 8;
+    private final int poolSize = 10;
+    private final long pollMs = 1000;
+    private final String javaOpts;
+    private final boolean quick;
+    private final Figures figures = new Figures();
+    private int databases;
+    private long nextDrainId = 1_000_000_000L;
+
+    private Bench() throws Exception {
+        pg = new Pg(System.getProperty("bench.pg.url"), System.getProperty("bench.pg.user"), System.getenv("BENCH_PG_PASSWORD"));
+        repo = Path.of(System.getProperty("bench.repo")).toAbsolutePath();
+        work = Files.createDirectories(repo.resolve("bench/target/work"));
+        payloadJar = repo.resolve("bench/jqm.bench.payload/target/jqm.bench.payload-0.1.0-SNAPSHOT.jar");
+        javaOpts = System.getProperty("bench.java.opts", "-Xmx1g");
+        quick = Boolean.getBoolean("bench.quick");
+    }
+
+    private int size(int n) {
+        return quick ? Math.max(1, n / 10) : n;
+    }
+
+    public static void main(String[] args) throws Exception {
+        new Bench().run(Integer.getInteger("bench.reps", 3));
+    }
+
+    private void run(int reps) throws Exception {
+        Map<String, Object> machine = Report.machine(pg);
+        log("machine: " + machine);
+        for (int rep = 0; rep < reps; rep++) {
+            log("repetition " + (rep + 1) + " of " + reps);
+            ceiling();
+            List<String> order = rep % 2 == 0 ? List.of(JQM, PEER) : List.of(PEER, JQM);
+            for (String engine : order) {
+                if (engine.equals(JQM)) {
+                    jqmOneNode();
+                } else {
+                    peerOneNode();
+                }
+            }
+            for (String engine : order) {
+                if (engine.equals(JQM)) {
+                    jqmTwoNodes();
+                } else {
+                    peerTwoNodes();
+                }
+            }
+        }
+        Map<String, Object> settings = new LinkedHashMap<>();
+        settings.put("repetitions", reps);
+        settings.put("workerThreadsPerNode", slots);
+        settings.put("poolSizePerNode", poolSize);
+        settings.put("pollingIntervalMs", pollMs);
+        settings.put("drainJobs", size(20_000));
+        settings.put("javaOpts", javaOpts);
+        settings.put("quick", quick);
+        Report.write(repo.resolve("bench"), machine, settings, figures, JSON);
+        log("wrote bench/RESULTS.md and bench/results.json");
+    }
+
+    static void log(String s) {
+        System.out.println(Instant.now() + " bench: " + s);
+        System.out.flush();
+    }
+
+    private String newDatabase() throws Exception {
+        String db = "jqmbench_" + ProcessHandle.current().pid() + "_" + (++databases);
+        pg.recreate(db);
+        return db;
+    }
+
+    // ---------------------------------------------------------------- PostgreSQL ceiling
+
+    private void ceiling() throws Exception {
+        String pgbench = System.getProperty("bench.pgbench", "pgbench");
+        String db = newDatabase();
+        pg.exec(db, "CREATE TABLE ins (id bigserial PRIMARY KEY, job_name text NOT NULL, state text NOT NULL, enqueued timestamptz DEFAULT now())",
+                "CREATE TABLE q (id bigint PRIMARY KEY, state int NOT NULL)", "CREATE INDEX q_waiting ON q (id) WHERE state = 0",
+                "INSERT INTO q SELECT g, 0 FROM generate_series(1, 400000) g", "VACUUM ANALYZE q");
+        Path insert = work.resolve("insert.sql");
+        Files.writeString(insert, "INSERT INTO ins (job_name, state) VALUES ('NoOp', 'SUBMITTED');\n");
+        Path claim = work.resolve("claim.sql");
+        Files.writeString(claim, "UPDATE q SET state = 1 WHERE id = (SELECT id FROM q WHERE state = 0 ORDER BY id LIMIT 1 FOR UPDATE SKIP LOCKED) "
+                + "RETURNING id AS cid \\gset\nUPDATE q SET state = 2 WHERE id = :cid;\n");
+        figures.add("pg.insert", "single-row inserts/s (pgbench, 8 clients)", "/s", true, "ceiling", pgbench(pgbench, db, insert, 8));
+        figures.add("pg.claimFinish", "claim-and-finish/s (pgbench, 8 clients: SKIP LOCKED claim, then update)", "/s", true, "ceiling",
+                pgbench(pgbench, db, claim, 8));
+        pg.drop(db);
+    }
+
+    private double pgbench(String pgbench, String db, Path script, int clients) throws Exception {
+        ProcessBuilder pb = new ProcessBuilder(pgbench, "-n", "-c", Integer.toString(clients), "-j", "2", "-T", quick ? "3" : "10", "-f",
+                script.toString(), "-h", pg.host(), "-p", Integer.toString(pg.port()), "-U", pg.user, db);
+        pb.environment().put("PGPASSWORD", pg.password);
+        pb.redirectErrorStream(true);
+        Process p = pb.start();
+        String out = new String(p.getInputStream().readAllBytes());
+        if (p.waitFor() != 0) {
+            throw new IllegalStateException("pgbench failed: " + out);
+        }
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("tps = ([0-9.]+)").matcher(out);
+        if (!m.find()) {
+            throw new IllegalStateException("no tps in pgbench's output: " + out);
+        }
+        log("pgbench " + script.getFileName() + ": " + m.group(1) + " tps");
+        return Double.parseDouble(m.group(1));
+    }
+
+    // ---------------------------------------------------------------- JQM
+
+    private JqmNode jqmNode(String db, String name) throws Exception {
+        return new JqmNode(work, name, pg.url(db), pg.user, slots, pollMs, payloadJar).start(repo, pg.password, javaOpts);
+    }
+
+    private void jqmOneNode() throws Exception {
+        String db = newDatabase();
+        try (JqmNode node = jqmNode(db, "jqm-a")) {
+            figures.add("startup", "start-up to accepting work", "ms", false, JQM, node.awaitReady());
+            awaitQueue(db, "sink");
+            idle(JQM, db, node.pid());
+
+            for (int threads : new int[] { 1, 4 }) {
+                int n = size(threads == 1 ? 5_000 : 10_000);
+                JsonNode r = JSON.readTree(node.driver("op", "enqueue", "n", Integer.toString(n), "threads", Integer.toString(threads)));
+                figures.add("enqueue.java." + threads, "enqueue through the Java client, " + threads + " thread(s)", "/s", true, JQM,
+                        n * 1000.0 / r.get("ms").asDouble());
+                checkAndClean(db, "SELECT count(*) FROM jqm_instance WHERE queue_name = 'sink'", n, "DELETE FROM jqm_instance WHERE queue_name = 'sink'");
+            }
+            for (int clients : new int[] { 1, 4 }) {
+                int n = size(clients == 1 ? 2_000 : 4_000);
+                double ms = node.enqueueHttp(n, clients);
+                figures.add("enqueue.http." + clients, "enqueue through the simple HTTP API, " + clients + " client(s)", "/s", true, JQM,
+                        n * 1000.0 / ms);
+                checkAndClean(db, "SELECT count(*) FROM jqm_instance WHERE queue_name = 'sink'", n, "DELETE FROM jqm_instance WHERE queue_name = 'sink'");
+            }
+            drainJqm(db, "drain.1", "drain of 20,000 waiting no-op jobs, one node of 8 slots");
+            for (int rate : new int[] { 100, 500 }) {
+                int seconds = quick ? 3 : 20;
+                JsonNode r = JSON.readTree(node.driver("op", "steady", "rate", Integer.toString(rate), "seconds", Integer.toString(seconds)));
+                long first = r.get("first").asLong();
+                long last = r.get("last").asLong();
+                int n = r.get("n").asInt();
+                awaitCount(db, "SELECT count(*) FROM jqm_history WHERE job_name = 'NoOp' AND id BETWEEN " + first + " AND " + last, n, 300_000);
+                try (Connection c = pg.connect(db); Statement s = c.createStatement();
+                        ResultSet q = s.executeQuery("SELECT "
+                                + "percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM start_date - enqueue_date) * 1000), "
+                                + "percentile_cont(0.99) WITHIN GROUP (ORDER BY extract(epoch FROM start_date - enqueue_date) * 1000), "
+                                + "percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM end_date - enqueue_date) * 1000), "
+                                + "percentile_cont(0.99) WITHIN GROUP (ORDER BY extract(epoch FROM end_date - enqueue_date) * 1000) "
+                                + "FROM jqm_history WHERE job_name = 'NoOp' AND id BETWEEN " + first + " AND " + last)) {
+                    q.next();
+                    latency(JQM, rate, q.getDouble(1), q.getDouble(2), q.getDouble(3), q.getDouble(4), r.get("late").asInt());
+                }
+            }
+        }
+        pg.drop(db);
+    }
+
+    private void jqmTwoNodes() throws Exception {
+        String db = newDatabase();
+        try (JqmNode a = jqmNode(db, "jqm-a")) {
+            a.awaitReady();
+            try (JqmNode b = jqmNode(db, "jqm-b")) {
+                b.awaitReady();
+                drainJqm(db, "drain.2", "the same drain, two nodes of 8 slots each on one database");
+            }
+        }
+        pg.drop(db);
+    }
+
+    private void drainJqm(String db, String key, String label) throws Exception {
+        int n = size(20_000);
+        long first = nextDrainId;
+        nextDrainId += n + 1;
+        try (Connection c = pg.connect(db); Statement s = c.createStatement()) {
+            c.setAutoCommit(false);
+            s.executeUpdate("INSERT INTO jqm_instance (id, job_name, queue_name, state, priority, enqueue_date, kill_requested, queue_position) "
+                    + "SELECT " + first + " + g, 'NoOp', 'bench', 'SUBMITTED', 0, now(), false, g FROM generate_series(0, " + (n - 1) + ") g");
+            c.commit();
+        }
+        long start = System.nanoTime();
+        awaitCount(db, "SELECT count(*) FROM jqm_history WHERE id >= " + first, n, 900_000);
+        double ms = (System.nanoTime() - start) / 1_000_000.0;
+        try (Connection c = pg.connect(db)) {
+            long ended = pg.count(c, "SELECT count(*) FROM jqm_history WHERE state = 'ENDED' AND id BETWEEN " + first + " AND " + (first + n - 1));
+            long left = pg.count(c, "SELECT count(*) FROM jqm_instance WHERE id >= " + first);
+            if (ended != n || left != 0) {
+                throw new IllegalStateException("drain: " + ended + " of " + n + " ENDED, " + left + " left");
+            }
+        }
+        figures.add(key, label, "/s", true, JQM, n * 1000.0 / ms);
+    }
+
+    // ---------------------------------------------------------------- db-scheduler
+
+    private Peer peer(String db, String name) throws Exception {
+        return new Peer(work, name, pg.url(db), pg.user, pg.password, slots, pollMs, poolSize, javaOpts);
+    }
+
+    private String peerDatabase() throws Exception {
+        String db = newDatabase();
+        // db-scheduler's PostgreSQL table, as its documentation gives it
+        pg.exec(db, "CREATE TABLE scheduled_tasks (task_name text NOT NULL, task_instance text NOT NULL, task_data bytea, "
+                + "execution_time timestamp with time zone NOT NULL, picked BOOLEAN NOT NULL, picked_by text, "
+                + "last_success timestamp with time zone, last_failure timestamp with time zone, consecutive_failures INT, "
+                + "last_heartbeat timestamp with time zone, version BIGINT NOT NULL, priority SMALLINT, PRIMARY KEY (task_name, task_instance))",
+                "CREATE INDEX execution_time_idx ON scheduled_tasks (execution_time)",
+                "CREATE INDEX last_heartbeat_idx ON scheduled_tasks (last_heartbeat)",
+                "CREATE INDEX priority_execution_time_idx ON scheduled_tasks (priority DESC, execution_time ASC)");
+        return db;
+    }
+
+    private void peerOneNode() throws Exception {
+        String db = peerDatabase();
+        try (Peer p = peer(db, "peer-a")) {
+            figures.add("startup", "start-up to accepting work", "ms", false, PEER, JSON.readTree(p.awaitReady()).get("startupMs").asDouble());
+            idle(PEER, db, p.pid());
+            for (int threads : new int[] { 1, 4 }) {
+                int n = size(threads == 1 ? 5_000 : 10_000);
+                JsonNode r = JSON.readTree(p.command("enqueue " + n + " " + threads));
+                figures.add("enqueue.java." + threads, "enqueue through the Java client, " + threads + " thread(s)", "/s", true, PEER,
+                        n * 1000.0 / r.get("ms").asDouble());
+                checkAndClean(db, "SELECT count(*) FROM scheduled_tasks WHERE execution_time > now() + interval '1 hour'", n,
+                        "DELETE FROM scheduled_tasks WHERE execution_time > now() + interval '1 hour'");
+            }
+            drainPeer(db, "drain.1", "drain of 20,000 waiting no-op jobs, one node of 8 slots");
+            for (int rate : new int[] { 100, 500 }) {
+                int seconds = quick ? 3 : 20;
+                JsonNode r = JSON.readTree(p.command("steady " + rate + " " + seconds));
+                if (r.get("ran").asInt() != r.get("n").asInt()) {
+                    throw new IllegalStateException("db-scheduler ran " + r.get("ran") + " of " + r.get("n"));
+                }
+                latency(PEER, rate, r.get("runningP50").asDouble(), r.get("runningP99").asDouble(), r.get("endedP50").asDouble(),
+                        r.get("endedP99").asDouble(), r.get("late").asInt());
+            }
+        }
+        pg.drop(db);
+    }
+
+    private void peerTwoNodes() throws Exception {
+        String db = peerDatabase();
+        try (Peer a = peer(db, "peer-a"); Peer b = peer(db, "peer-b")) {
+            a.awaitReady();
+            b.awaitReady();
+            drainPeer(db, "drain.2", "the same drain, two nodes of 8 slots each on one database");
+        }
+        pg.drop(db);
+    }
+
+    private void drainPeer(String db, String key, String label) throws Exception {
+        int n = size(20_000);
+        try (Connection c = pg.connect(db); Statement s = c.createStatement()) {
+            s.executeUpdate("INSERT INTO scheduled_tasks (task_name, task_instance, execution_time, picked, version) "
+                    + "SELECT 'noop', 'd' || g, now(), false, 1 FROM generate_series(1, " + n + ") g");
+        }
+        long start = System.nanoTime();
+        awaitCount(db, "SELECT " + n + " - count(*) FROM scheduled_tasks WHERE task_instance LIKE 'd%'", n, 900_000);
+        figures.add(key, label, "/s", true, PEER, n * 1000.0 / ((System.nanoTime() - start) / 1_000_000.0));
+    }
+
+    // ---------------------------------------------------------------- shared
+
+    private void latency(String engine, int rate, double runP50, double runP99, double endP50, double endP99, int late) {
+        String at = " at " + rate + " jobs/s";
+        figures.add("latency." + rate + ".running.p50", "enqueue to RUNNING, p50" + at, "ms", false, engine, runP50);
+        figures.add("latency." + rate + ".running.p99", "enqueue to RUNNING, p99" + at, "ms", false, engine, runP99);
+        figures.add("latency." + rate + ".ended.p50", "enqueue to ENDED, p50" + at, "ms", false, engine, endP50);
+        figures.add("latency." + rate + ".ended.p99", "enqueue to ENDED, p99" + at, "ms", false, engine, endP99);
+        if (late > 0) {
+            log(engine + ": " + late + " enqueues more than one period late at " + rate + "/s (the load generator fell behind)");
+        }
+    }
+
+    /** With no work: CPU, memory and database transactions per second, over 20 s after 5 s of rest. */
+    private void idle(String engine, String db, long pid) throws Exception {
+        Thread.sleep(quick ? 1000 : 5000);
+        long seconds = quick ? 5 : 20;
+        double cpu0 = Proc.cpuSeconds(pid);
+        long tx0 = pg.transactions(db);
+        long t0 = System.nanoTime();
+        Thread.sleep(seconds * 1000);
+        double elapsed = (System.nanoTime() - t0) / 1e9;
+        double cpu = (Proc.cpuSeconds(pid) - cpu0) / elapsed * 100;
+        long tx = pg.transactions(db) - tx0;
+        figures.add("idle.cpu", "idle: CPU", "% of a core", false, engine, cpu);
+        figures.add("idle.rss", "idle: resident memory", "MiB", false, engine, Proc.rssMiB(pid));
+        figures.add("idle.tx", "idle: database transactions", "/s", false, engine, tx / elapsed);
+    }
+
+    private void awaitQueue(String db, String queue) throws Exception {
+        awaitCount(db, "SELECT count(*) FROM jqm_queue WHERE name = '" + queue + "'", 1, 60_000);
+    }
+
+    private void awaitCount(String db, String sql, long n, long timeoutMs) throws Exception {
+        long deadline = System.currentTimeMillis() + timeoutMs;
+        try (Connection c = pg.connect(db)) {
+            long now;
+            while ((now = pg.count(c, sql)) < n) {
+                if (System.currentTimeMillis() > deadline) {
+                    throw new IllegalStateException(now + " of " + n + " after " + timeoutMs + " ms: " + sql);
+                }
+                Thread.sleep(20);
+            }
+        }
+    }
+
+    private void checkAndClean(String db, String countSql, long expected, String clean) throws Exception {
+        try (Connection c = pg.connect(db); Statement s = c.createStatement()) {
+            long n = pg.count(c, countSql);
+            if (n != expected) {
+                throw new IllegalStateException(expected + " enqueued, " + n + " stored: " + countSql);
+            }
+            s.executeUpdate(clean);
+        }
+    }
+
+    /** Every figure measured: by key, engine, one value a repetition. */
+    static final class Figures {
+        record Figure(String key, String label, String unit, boolean higherIsBetter, Map<String, List<Double>> values) {
+        }
+
+        final Map<String, Figure> byKey = new LinkedHashMap<>();
+
+        void add(String key, String label, String unit, boolean higherIsBetter, String engine, double value) {
+            byKey.computeIfAbsent(key, k -> new Figure(key, label, unit, higherIsBetter, new LinkedHashMap<>()))
+                    .values().computeIfAbsent(engine, e -> new ArrayList<>()).add(value);
+            log(engine + " " + key + " = " + String.format(java.util.Locale.ROOT, "%.2f", value) + " " + unit);
+        }
+    }
+}

@@ -1,0 +1,88 @@
+package jqm.bench;
+
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+
+/** The PostgreSQL server the benchmarks run on: a database of its own for each engine run. */
+final class Pg {
+    final String baseUrl;
+    final String user;
+    final String password;
+
+    Pg(String baseUrl, String user, String password) {
+        this.baseUrl = baseUrl;
+        this.user = user;
+        this.password = password;
+    }
+
+    /** @return the JDBC URL of database {@code db} on the same server */
+    String url(String db) {
+        int slash = baseUrl.lastIndexOf('/');
+        int query = baseUrl.indexOf('?', slash);
+        return baseUrl.substring(0, slash + 1) + db + (query < 0 ? "" : baseUrl.substring(query));
+    }
+
+    String host() {
+        return java.net.URI.create(baseUrl.substring("jdbc:".length())).getHost();
+    }
+
+    int port() {
+        int p = java.net.URI.create(baseUrl.substring("jdbc:".length())).getPort();
+        return p < 0 ? 5432 : p;
+    }
+
+    Connection admin() throws SQLException {
+        return DriverManager.getConnection(baseUrl, user, password);
+    }
+
+    Connection connect(String db) throws SQLException {
+        return DriverManager.getConnection(url(db), user, password);
+    }
+
+    void recreate(String db) throws SQLException {
+        try (Connection c = admin(); Statement s = c.createStatement()) {
+            s.execute("DROP DATABASE IF EXISTS " + db + " WITH (FORCE)");
+            s.execute("CREATE DATABASE " + db);
+        }
+    }
+
+    void drop(String db) throws SQLException {
+        try (Connection c = admin(); Statement s = c.createStatement()) {
+            s.execute("DROP DATABASE IF EXISTS " + db + " WITH (FORCE)");
+        }
+    }
+
+    void exec(String db, String... sql) throws SQLException {
+        try (Connection c = connect(db); Statement s = c.createStatement()) {
+            for (String q : sql) {
+                s.execute(q);
+            }
+        }
+    }
+
+    long count(Connection c, String sql) throws SQLException {
+        try (Statement s = c.createStatement(); ResultSet r = s.executeQuery(sql)) {
+            r.next();
+            return r.getLong(1);
+        }
+    }
+
+    String text(String sql) throws SQLException {
+        try (Connection c = admin(); Statement s = c.createStatement(); ResultSet r = s.executeQuery(sql)) {
+            r.next();
+            return r.getString(1);
+        }
+    }
+
+    /** Transactions committed or rolled back in database {@code db} so far (PostgreSQL's statistics). */
+    long transactions(String db) throws SQLException {
+        try (Connection c = admin(); Statement s = c.createStatement();
+                ResultSet r = s.executeQuery("SELECT xact_commit + xact_rollback FROM pg_stat_database WHERE datname = '" + db + "'")) {
+            r.next();
+            return r.getLong(1);
+        }
+    }
+}
