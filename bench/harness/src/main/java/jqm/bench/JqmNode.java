@@ -104,6 +104,11 @@ final class JqmNode implements AutoCloseable {
         auth = first.auth();
     }
 
+    /** Reads the administrator password this node created (before it is stopped). */
+    void credentials() throws IOException {
+        auth();
+    }
+
     private String auth() throws IOException {
         if (auth == null) {
             String password = Files.readString(root.resolve("initial-admin-password.txt")).trim();

@@ -14,7 +14,7 @@ import javax.persistence.Table;
  */
 @Entity
 @Table(name = "JQM_INSTANCE")
-@SequenceGenerator(name = "instance_seq", sequenceName = "JQM_INSTANCE_SEQ", allocationSize = 20)
+@SequenceGenerator(name = "instance_seq", sequenceName = "JQM_INSTANCE_SEQ", allocationSize = 1)
 public class Instance extends InstanceData {
     @Id
     @GeneratedValue(strategy = GenerationType.SEQUENCE, generator = "instance_seq")

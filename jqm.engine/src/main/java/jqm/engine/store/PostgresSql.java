@@ -6,12 +6,19 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+
+import jqm.engine.model.Instance;
 
 /**
- * What the engine does on PostgreSQL beyond the portable JPA path: the claim in one statement. The
- * schema objects it relies on (a partial index of the waiting instances, and the trigger that notifies
- * every node of an instance becoming SUBMITTED) come with the changelog (jqm/engine/schema/0002-...).
+ * What the engine does on PostgreSQL beyond the portable JPA path: the hot path of an instance, each
+ * step one statement and one round trip, on a pooled connection in auto-commit (no JPA): the enqueue,
+ * the claim (with the promotion of due scheduled instances and all the runner needs), the start, the
+ * end. The schema objects they rely on (partial indexes of the waiting and scheduled instances, the
+ * trigger that notifies every node of an instance becoming SUBMITTED) come with the changelog
+ * (jqm/engine/schema/0002-... and 0003-...).
  */
 final class PostgresSql {
     private PostgresSql() {
@@ -27,28 +34,155 @@ final class PostgresSql {
      * candidates are a materialized CTE, evaluated once: as an {@code IN (subquery)}, the planner may
      * rescan the subquery for each row, and with SKIP LOCKED each rescan finds other rows, claiming
      * more than {@code max} and out of order.
+     * <p>
+     * The same statement first makes due SCHEDULED instances of the queue SUBMITTED (claimed at the
+     * next poll: one statement sees one snapshot; the notify trigger wakes the pollers for them), and
+     * answers each claimed instance with its job definition and parameters, in serving order.
      */
-    static final String CLAIM = "WITH claimable AS MATERIALIZED (SELECT i.id FROM jqm_instance i WHERE i.queue_name = ? "
+    static final String CLAIM = "WITH promoted AS (UPDATE jqm_instance SET state = 'SUBMITTED' WHERE queue_name = ? "
+            + "AND state = 'SCHEDULED' AND run_after <= ? RETURNING id), "
+            + "claimable AS MATERIALIZED (SELECT i.id FROM jqm_instance i WHERE i.queue_name = ? "
             + "AND i.state = 'SUBMITTED' AND NOT EXISTS (SELECT 1 FROM jqm_job_definition d WHERE d.name = i.job_name "
             + "AND d.highlander AND EXISTS (SELECT 1 FROM jqm_instance r WHERE r.job_name = i.job_name "
             + "AND r.state IN ('ATTRIBUTED', 'RUNNING'))) "
-            + "ORDER BY i.priority DESC, i.queue_position, i.id LIMIT ? FOR UPDATE SKIP LOCKED) "
-            + "UPDATE jqm_instance u SET state = 'ATTRIBUTED', node_name = ?, attribution_date = ? FROM claimable "
-            + "WHERE u.id = claimable.id RETURNING u.id";
+            + "ORDER BY i.priority DESC, i.queue_position, i.id LIMIT ? FOR UPDATE SKIP LOCKED), "
+            + "claimed AS (UPDATE jqm_instance u SET state = 'ATTRIBUTED', node_name = ?, attribution_date = ? FROM claimable "
+            + "WHERE u.id = claimable.id RETURNING u.id, u.job_name, u.queue_name, u.parent_id, u.username, u.priority, u.queue_position) "
+            + "SELECT c.id, c.job_name, c.queue_name, c.parent_id, c.username, d.max_run_time_s, d.kind, d.command, "
+            + "ARRAY(SELECT p.param_name FROM jqm_instance_parameter p WHERE p.instance_id = c.id ORDER BY p.id), "
+            + "ARRAY(SELECT p.param_value FROM jqm_instance_parameter p WHERE p.instance_id = c.id ORDER BY p.id), "
+            + "(SELECT count(*) FROM promoted) FROM claimed c LEFT JOIN jqm_job_definition d ON d.name = c.job_name "
+            + "ORDER BY c.priority DESC, c.queue_position, c.id";
 
-    static List<Long> claim(Connection c, String queueName, String nodeName, int max) throws SQLException {
+    static List<Claim> claim(Connection c, String queueName, String nodeName, int max) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(CLAIM)) {
+            Timestamp now = new Timestamp(System.currentTimeMillis());
             ps.setString(1, queueName);
-            ps.setInt(2, max);
-            ps.setString(3, nodeName);
-            ps.setTimestamp(4, new Timestamp(System.currentTimeMillis()));
-            List<Long> ids = new ArrayList<>();
+            ps.setTimestamp(2, now);
+            ps.setString(3, queueName);
+            ps.setInt(4, max);
+            ps.setString(5, nodeName);
+            ps.setTimestamp(6, now);
+            List<Claim> claims = new ArrayList<>();
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    ids.add(rs.getLong(1));
+                    String[] names = (String[]) rs.getArray(9).getArray();
+                    String[] values = (String[]) rs.getArray(10).getArray();
+                    Map<String, String> params = new LinkedHashMap<>();
+                    for (int k = 0; k < names.length; k++) {
+                        params.put(names[k], values[k]);
+                    }
+                    long parent = rs.getLong(4);
+                    Long parentId = rs.wasNull() ? null : parent;
+                    int maxRun = rs.getInt(6);
+                    Integer maxRunTime = rs.wasNull() ? null : maxRun;
+                    claims.add(new Claim(rs.getLong(1), rs.getString(2), rs.getString(3), params, maxRunTime, rs.getString(7),
+                            rs.getString(8), parentId, rs.getString(5)));
                 }
             }
-            return ids;
+            return claims;
         }
     }
+
+    /** Marks an attributed instance RUNNING unless a kill was asked for it. */
+    static final String MARK_RUNNING = "UPDATE jqm_instance SET state = 'RUNNING', start_date = ? WHERE id = ? AND NOT kill_requested";
+    static final String KILL_REASON = "SELECT kill_reason FROM jqm_instance WHERE id = ?";
+
+    /** @return null when it may run, else why not (as Store.markRunning) */
+    static String markRunning(Connection c, long id) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(MARK_RUNNING)) {
+            ps.setTimestamp(1, new Timestamp(System.currentTimeMillis()));
+            ps.setLong(2, id);
+            if (ps.executeUpdate() == 1) {
+                return null;
+            }
+        }
+        try (PreparedStatement ps = c.prepareStatement(KILL_REASON)) {
+            ps.setLong(1, id);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    return "it is no longer in the database";
+                }
+                String reason = rs.getString(1);
+                return reason == null ? "a kill was requested" : reason;
+            }
+        }
+    }
+
+    /**
+     * Moves an instance to history in one statement: the delete of the live row decides (when two
+     * end the same instance at once, the second moves nothing), the history row is what it held.
+     */
+    static final String END = "WITH moved AS (DELETE FROM jqm_instance WHERE id = ? RETURNING *) "
+            + "INSERT INTO jqm_history (id, job_name, queue_name, node_name, state, priority, username, session_id, application, module, "
+            + "keyword1, keyword2, keyword3, email, parent_id, progress, enqueue_date, attribution_date, start_date, run_after, end_date) "
+            + "SELECT id, job_name, queue_name, node_name, ?, priority, username, session_id, application, module, "
+            + "keyword1, keyword2, keyword3, email, parent_id, progress, enqueue_date, attribution_date, start_date, run_after, ? FROM moved";
+
+    /** @return whether this call ended it */
+    static boolean end(Connection c, long id, String finalState, Timestamp now) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(END)) {
+            ps.setLong(1, id);
+            ps.setString(2, finalState);
+            ps.setTimestamp(3, now);
+            return ps.executeUpdate() == 1;
+        }
+    }
+
+    /**
+     * A new request in one statement: its job definition (its default queue when the request names
+     * none), the queue's existence, the instance with the next id, its parameters (the definition's
+     * defaults, overridden by the request's). Nothing is written, and no row comes back, when the
+     * definition or the queue is unknown, or the definition is a highlander (the caller's portable
+     * path then says why, or applies the highlander rule).
+     */
+    static final String ENQUEUE = "WITH jd AS (SELECT d.default_queue, d.highlander FROM jqm_job_definition d WHERE d.name = ?), "
+            + "target AS (SELECT COALESCE(?, jd.default_queue) AS queue FROM jd WHERE NOT jd.highlander "
+            + "AND EXISTS (SELECT 1 FROM jqm_queue q WHERE q.name = COALESCE(?, jd.default_queue))), "
+            + "ins AS (INSERT INTO jqm_instance (id, job_name, queue_name, state, priority, username, session_id, application, module, "
+            + "keyword1, keyword2, keyword3, email, parent_id, enqueue_date, run_after, kill_requested, queue_position) "
+            + "SELECT nextval('jqm_instance_seq'), ?, target.queue, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, false, ? FROM target "
+            + "RETURNING id, queue_name), "
+            + "given AS (SELECT * FROM unnest(?::varchar[], ?::varchar[]) WITH ORDINALITY AS g(k, v, o)), "
+            + "prm AS (INSERT INTO jqm_instance_parameter (id, instance_id, param_name, param_value) "
+            + "SELECT nextval('jqm_instance_parameter_seq'), ins.id, x.k, x.v FROM ins, "
+            + "(SELECT p.param_name AS k, p.param_value AS v, p.id AS o, 0 AS g FROM jqm_job_definition_parameter p WHERE p.job_name = ? "
+            + "AND NOT EXISTS (SELECT 1 FROM given WHERE given.k = p.param_name) UNION ALL SELECT k, v, o, 1 FROM given ORDER BY g, o) x) "
+            + "SELECT id, queue_name FROM ins";
+
+    /** @return the new instance's id and queue, or null when the portable path must handle the request */
+    static Map.Entry<Long, String> enqueue(Connection c, Instance data, Map<String, String> params, long position) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(ENQUEUE)) {
+            int k = 1;
+            ps.setString(k++, data.getJobName());
+            ps.setString(k++, data.getQueueName());
+            ps.setString(k++, data.getQueueName());
+            ps.setString(k++, data.getJobName());
+            ps.setString(k++, (data.getState() == null ? jqm.api.client.State.SUBMITTED : data.getState()).name());
+            ps.setInt(k++, data.getPriority());
+            ps.setString(k++, data.getUsername());
+            ps.setString(k++, data.getSessionId());
+            ps.setString(k++, data.getApplication());
+            ps.setString(k++, data.getModule());
+            ps.setString(k++, data.getKeyword1());
+            ps.setString(k++, data.getKeyword2());
+            ps.setString(k++, data.getKeyword3());
+            ps.setString(k++, data.getEmail());
+            if (data.getParentId() == null) {
+                ps.setNull(k++, java.sql.Types.BIGINT);
+            } else {
+                ps.setLong(k++, data.getParentId());
+            }
+            ps.setTimestamp(k++, new Timestamp(System.currentTimeMillis()));
+            ps.setTimestamp(k++, data.getRunAfter() == null ? null : new Timestamp(data.getRunAfter().getTime()));
+            ps.setLong(k++, position);
+            ps.setArray(k++, c.createArrayOf("varchar", params.keySet().toArray()));
+            ps.setArray(k++, c.createArrayOf("varchar", params.values().toArray()));
+            ps.setString(k, data.getJobName());
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? Map.entry(rs.getLong(1), rs.getString(2)) : null;
+            }
+        }
+    }
+
 }

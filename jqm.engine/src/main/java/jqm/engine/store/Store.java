@@ -63,13 +63,35 @@ public class Store {
     /**
      * @param schema only once the schema is at the changelog's version (nothing reads or writes a table before)
      */
+    /** The pool, for the PostgreSQL hot path (one statement, auto-commit, no JPA); null: through JPA's connection. */
+    private final javax.sql.DataSource dataSource;
+
     @Activate
-    public Store(@Reference(target = "(osgi.unit.name=jqm)") EntityManagerFactory emf, @Reference Schema schema) {
+    public Store(@Reference(target = "(osgi.unit.name=jqm)") EntityManagerFactory emf, @Reference Schema schema,
+            @Reference(target = "(osgi.jndi.service.name=" + Database.NAME + ")") javax.sql.DataSource dataSource) {
         this.emf = emf;
+        this.dataSource = dataSource;
         this.postgres = tx("inspect the database",
                 em -> jdbc(em, c -> "PostgreSQL".equals(c.getMetaData().getDatabaseProductName())));
         if (postgres) {
             LOG.info("Database: PostgreSQL; claims with FOR UPDATE SKIP LOCKED on the waiting-instance index, enqueues notified");
+        }
+    }
+
+    /** A store without the pool: the PostgreSQL hot path runs on JPA's connection (tests). */
+    public Store(EntityManagerFactory emf, Schema schema) {
+        this(emf, schema, null);
+    }
+
+    /** Runs one piece of JDBC work on its own, in auto-commit on a pooled connection (or in a JPA transaction without the pool). */
+    private <T> T direct(String what, JdbcWork<T> work) {
+        if (dataSource == null) {
+            return tx(what, em -> jdbc(em, work));
+        }
+        try (java.sql.Connection c = dataSource.getConnection()) {
+            return work.apply(c);
+        } catch (java.sql.SQLException e) {
+            throw new StoreException("Database failure while trying to " + what + ": " + rootMessage(e), e);
         }
     }
 
@@ -505,6 +527,16 @@ public class Store {
      * @return the new instance's id
      */
     public long enqueue(Instance data, Map<String, String> parameters, boolean newRequest) {
+        if (postgres && newRequest) {
+            long position = nextPosition();
+            Map.Entry<Long, String> done = direct("enqueue a " + data.getJobName() + " instance",
+                    c -> PostgresSql.enqueue(c, data, parameters, position));
+            if (done != null) {
+                data.setQueueName(done.getValue());
+                return done.getKey();
+            }
+            // unknown definition or queue (the portable path says which), or a highlander
+        }
         return tx("enqueue a " + data.getJobName() + " instance", em -> {
             Optional<JobDefinition> jd = findJobDefinition(em, data.getJobName());
             Map<String, String> params = new LinkedHashMap<>(parameters);
@@ -563,11 +595,14 @@ public class Store {
         if (max <= 0) {
             return List.of();
         }
+        if (postgres) {
+            return direct("claim instances of queue " + queueName, c -> PostgresSql.claim(c, queueName, nodeName, max));
+        }
         return tx("claim instances of queue " + queueName, em -> {
             em.createQuery("UPDATE Instance i SET i.state = :submitted WHERE i.queueName = :q AND i.state = :scheduled "
                     + "AND i.runAfter <= :now").setParameter("submitted", State.SUBMITTED).setParameter("q", queueName)
                     .setParameter("scheduled", State.SCHEDULED).setParameter("now", new Date()).executeUpdate();
-            List<Long> won = postgres ? jdbc(em, c -> PostgresSql.claim(c, queueName, nodeName, max)) : claimPortable(em, queueName, nodeName, max);
+            List<Long> won = claimPortable(em, queueName, nodeName, max);
             if (won.isEmpty()) {
                 return List.of();
             }
@@ -628,6 +663,9 @@ public class Store {
      * @return the reason of a kill requested since it was claimed, or {@code null} when it may run
      */
     public String markRunning(long id) {
+        if (postgres) {
+            return direct("mark instance " + id + " running", c -> PostgresSql.markRunning(c, id));
+        }
         return tx("mark instance " + id + " running", em -> {
             Instance i = em.find(Instance.class, id);
             if (i == null) {
@@ -684,6 +722,9 @@ public class Store {
      * @return whether the instance was found (an instance already ended is left as it is)
      */
     public boolean end(long id, State finalState, String reason) {
+        if (postgres && reason == null && finalState.isFinal()) {
+            return direct("end instance " + id, c -> PostgresSql.end(c, id, finalState.name(), new java.sql.Timestamp(System.currentTimeMillis())));
+        }
         return tx("end instance " + id, em -> {
             Instance i = em.find(Instance.class, id);
             return i != null && end(em, i, finalState, reason, new Date());
