@@ -132,10 +132,11 @@ public class SchemaMigrationIT {
         NodeProcess a = start("node-a");
         a.awaitLog("Job definition HelloWorld deployed");
         assertEquals("[jqm/engine/schema/0001-tables.xml::1, jqm/engine/schema/0002-postgresql-claims.xml::2, "
-                + "jqm/engine/schema/0003-native-enqueue.xml::3, jqm/engine/schema/0003-native-enqueue.xml::4]",
+                + "jqm/engine/schema/0003-native-enqueue.xml::3, jqm/engine/schema/0003-native-enqueue.xml::4, "
+                + "jqm/engine/schema/0004-lookup-indexes.xml::5]",
                 "[" + a.awaitLog(MIGRATED.pattern()).group(1) + "]");
         try (Connection c = connect()) {
-            assertEquals(List.of("1 EXECUTED", "2 EXECUTED", "3 EXECUTED", "4 EXECUTED"), changelog(c));
+            assertEquals(List.of("1 EXECUTED", "2 EXECUTED", "3 EXECUTED", "4 EXECUTED", "5 EXECUTED"), changelog(c));
         }
         assertClaimObjects();
         assertEquals("the node registered itself in the new tables", 1, count("SELECT count(*) FROM jqm_node WHERE name = 'node-a'"));
@@ -153,9 +154,10 @@ public class SchemaMigrationIT {
         NodeProcess a = start("node-a");
         a.awaitLog("Job definition HelloWorld deployed");
         assertEquals("jqm/engine/schema/0002-postgresql-claims.xml::2, jqm/engine/schema/0003-native-enqueue.xml::3, "
-                + "jqm/engine/schema/0003-native-enqueue.xml::4", a.awaitLog(MIGRATED.pattern()).group(1));
+                + "jqm/engine/schema/0003-native-enqueue.xml::4, jqm/engine/schema/0004-lookup-indexes.xml::5",
+                a.awaitLog(MIGRATED.pattern()).group(1));
         try (Connection c = connect()) {
-            assertEquals(List.of("1 EXECUTED", "2 EXECUTED", "3 EXECUTED", "4 EXECUTED"), changelog(c));
+            assertEquals(List.of("1 EXECUTED", "2 EXECUTED", "3 EXECUTED", "4 EXECUTED", "5 EXECUTED"), changelog(c));
         }
         assertClaimObjects();
         assertEquals("the data of before", 1, count("SELECT count(*) FROM jqm_queue WHERE name = 'legacy' AND id = 1000"));
@@ -174,7 +176,7 @@ public class SchemaMigrationIT {
         a.awaitLog("Job definition HelloWorld deployed");
         try (Connection c = connect()) {
             assertEquals("changeset 1 recorded without being run, the next ones run",
-                    List.of("1 MARK_RAN", "2 EXECUTED", "3 EXECUTED", "4 EXECUTED"), changelog(c));
+                    List.of("1 MARK_RAN", "2 EXECUTED", "3 EXECUTED", "4 EXECUTED", "5 EXECUTED"), changelog(c));
         }
         assertClaimObjects();
         assertEquals(1, count("SELECT count(*) FROM jqm_queue WHERE name = 'legacy'"));
@@ -202,7 +204,7 @@ public class SchemaMigrationIT {
         }
         assertEquals("exactly one node migrated the empty database", 1, migrated);
         try (Connection c = connect()) {
-            assertEquals("each changeset ran once", List.of("1 EXECUTED", "2 EXECUTED", "3 EXECUTED", "4 EXECUTED"), changelog(c));
+            assertEquals("each changeset ran once", List.of("1 EXECUTED", "2 EXECUTED", "3 EXECUTED", "4 EXECUTED", "5 EXECUTED"), changelog(c));
         }
         assertEquals("the changelog lock released", 0, count("SELECT count(*) FROM databasechangeloglock WHERE locked"));
         // The nodes' sessions stay open (the listener's): the advisory lock (key 0x6A716D5343) must have been released.
@@ -221,12 +223,13 @@ public class SchemaMigrationIT {
         nodes.add(a);
         a.start(Map.of());
         a.awaitLog("Job definition HelloWorld deployed");
-        assertEquals("jqm/engine/schema/0001-tables.xml::1, jqm/engine/schema/0003-native-enqueue.xml::3", a.awaitLog(MIGRATED.pattern()).group(1));
+        assertEquals("jqm/engine/schema/0001-tables.xml::1, jqm/engine/schema/0003-native-enqueue.xml::3, "
+                + "jqm/engine/schema/0004-lookup-indexes.xml::5", a.awaitLog(MIGRATED.pattern()).group(1));
         a.close();
         Path db = a.root.resolve("db").resolve("jqm");
         Class.forName("org.h2.Driver"); // this class path's driver: the one the frameworks of other tests registered is not ours
         try (Connection c = DriverManager.getConnection("jdbc:h2:" + db, "jqm", ""); Statement s = c.createStatement()) {
-            assertEquals("changesets 2 and 4 are PostgreSQL's only", List.of("1 EXECUTED", "3 EXECUTED"), changelog(c));
+            assertEquals("changesets 2 and 4 are PostgreSQL's only", List.of("1 EXECUTED", "3 EXECUTED", "5 EXECUTED"), changelog(c));
             s.execute("SHUTDOWN"); // releases the file at once, for the node to open it again
         }
         a.start(Map.of());

@@ -57,7 +57,25 @@ public final class Bench {
         new Bench().run(Integer.getInteger("bench.reps", 3));
     }
 
+    /** bench.profile=true: one JQM node with a flight recording (bench/target/work/*.jfr), 4,000 HTTP enqueues and a drain of 20,000. */
+    private void profileDrain() throws Exception {
+        String db = newDatabase();
+        try (JqmNode node = jqmNode(db, "jqm-a")) {
+            node.awaitReady();
+            awaitQueue(db, "sink");
+            Thread.sleep(3000);
+            log("profile: HTTP enqueue " + 4000 * 1000.0 / node.enqueueHttp(4000, 1) + "/s");
+            drainJqm(db, "drain.1", "drain of 20,000 waiting no-op jobs, one node of 8 slots");
+        }
+        pg.drop(db);
+    }
+
     private void run(int reps) throws Exception {
+        if (Boolean.getBoolean("bench.profile")) {
+            System.setProperty("bench.jfr", "true");
+            profileDrain();
+            return;
+        }
         Map<String, Object> machine = Report.machine(pg);
         log("machine: " + machine);
         for (int rep = 0; rep < reps; rep++) {
@@ -161,7 +179,11 @@ public final class Bench {
             node.credentialsOf(firstStart);
             figures.add("startup", "start-up to accepting work (schema up to date)", "ms", false, JQM, node.awaitReady());
             awaitQueue(db, "sink");
-            idle(JQM, db, node.pid());
+            // Warm-up, not measured: the figures are those of a node that has been running a while.
+            node.driver("op", "enqueue", "n", Integer.toString(size(4_000)), "threads", "4");
+            checkAndClean(db, "SELECT count(*) FROM jqm_instance WHERE queue_name = 'sink'", size(4_000),
+                    "DELETE FROM jqm_instance WHERE queue_name = 'sink'");
+            drainJqm(db, "warmup", null);
 
             for (int threads : new int[] { 1, 4 }) {
                 int n = size(threads == 1 ? 5_000 : 10_000);
@@ -196,6 +218,7 @@ public final class Bench {
                     latency(JQM, rate, q.getDouble(1), q.getDouble(2), q.getDouble(3), q.getDouble(4), r.get("late").asInt());
                 }
             }
+            idle(JQM, db, node.pid());
         }
         pg.drop(db);
     }
@@ -212,6 +235,7 @@ public final class Bench {
         pg.drop(db);
     }
 
+    /** A drain; label null: a warm-up, not recorded. */
     private void drainJqm(String db, String key, String label) throws Exception {
         int n = size(20_000);
         long first = nextDrainId;
@@ -232,7 +256,9 @@ public final class Bench {
                 throw new IllegalStateException("drain: " + ended + " of " + n + " ENDED, " + left + " left");
             }
         }
-        figures.add(key, label, "/s", true, JQM, n * 1000.0 / ms);
+        if (label != null) {
+            figures.add(key, label, "/s", true, JQM, n * 1000.0 / ms);
+        }
     }
 
     // ---------------------------------------------------------------- db-scheduler
@@ -258,7 +284,11 @@ public final class Bench {
         String db = peerDatabase();
         try (Peer p = peer(db, "peer-a")) {
             figures.add("startup", "start-up to accepting work (schema up to date)", "ms", false, PEER, JSON.readTree(p.awaitReady()).get("startupMs").asDouble());
-            idle(PEER, db, p.pid());
+            // Warm-up, not measured, as for JQM.
+            p.command("enqueue " + size(4_000) + " 4");
+            checkAndClean(db, "SELECT count(*) FROM scheduled_tasks WHERE execution_time > now() + interval '1 hour'", size(4_000),
+                    "DELETE FROM scheduled_tasks WHERE execution_time > now() + interval '1 hour'");
+            drainPeer(db, "warmup", null);
             for (int threads : new int[] { 1, 4 }) {
                 int n = size(threads == 1 ? 5_000 : 10_000);
                 JsonNode r = JSON.readTree(p.command("enqueue " + n + " " + threads));
@@ -277,6 +307,7 @@ public final class Bench {
                 latency(PEER, rate, r.get("runningP50").asDouble(), r.get("runningP99").asDouble(), r.get("endedP50").asDouble(),
                         r.get("endedP99").asDouble(), r.get("late").asInt());
             }
+            idle(PEER, db, p.pid());
         }
         pg.drop(db);
     }
@@ -291,6 +322,7 @@ public final class Bench {
         pg.drop(db);
     }
 
+    /** A drain; label null: a warm-up, not recorded. */
     private void drainPeer(String db, String key, String label) throws Exception {
         int n = size(20_000);
         try (Connection c = pg.connect(db); Statement s = c.createStatement()) {
@@ -299,7 +331,9 @@ public final class Bench {
         }
         long start = System.nanoTime();
         awaitCount(db, "SELECT " + n + " - count(*) FROM scheduled_tasks WHERE task_instance LIKE 'd%'", n, 900_000);
-        figures.add(key, label, "/s", true, PEER, n * 1000.0 / ((System.nanoTime() - start) / 1_000_000.0));
+        if (label != null) {
+            figures.add(key, label, "/s", true, PEER, n * 1000.0 / ((System.nanoTime() - start) / 1_000_000.0));
+        }
     }
 
     // ---------------------------------------------------------------- shared
@@ -315,7 +349,10 @@ public final class Bench {
         }
     }
 
-    /** With no work: CPU, memory and database transactions per second, over 20 s after 5 s of rest. */
+    /**
+     * With no work, after the other figures (a node that has been running, its code compiled): CPU,
+     * memory and database transactions per second, over 20 s after 5 s of rest.
+     */
     private void idle(String engine, String db, long pid) throws Exception {
         Thread.sleep(quick ? 1000 : 5000);
         long seconds = quick ? 5 : 20;

@@ -260,7 +260,7 @@ public class Client implements JqmClient {
         if (Files.isRegularFile(file)) {
             return open(file);
         }
-        if (j.getNodeName() != null && !j.getNodeName().equals(node.name())) {
+        if (j.getNodeName() != null && !j.getNodeName().equals(node.name()) && !files.sharesLogsWith(j.getNodeName())) {
             throw new JqmInvalidRequestException("The logs of instance " + id + " are on node " + j.getNodeName()
                     + ", not reachable from here (nodes serve each other's logs when they share their logs root)");
         }

@@ -224,8 +224,8 @@ public class PayloadRunner {
         javax.management.ObjectName bean = registerBean(claim);
         State end = State.ENDED;
         String reason = null;
-        try (AutoCloseable captured = output.capture(files.openLog(claim.id(), InstanceFiles.Stream.STDOUT),
-                files.openLog(claim.id(), InstanceFiles.Stream.STDERR))) {
+        try (AutoCloseable captured = output.capture(files.lazyLog(claim.id(), InstanceFiles.Stream.STDOUT),
+                files.lazyLog(claim.id(), InstanceFiles.Stream.STDERR))) {
             thread.setName("jqm-instance-" + claim.id() + "-" + claim.jobName());
             BundleWiring wiring = bundle.adapt(BundleWiring.class);
             if (wiring != null) {

@@ -70,8 +70,48 @@ public class Schema {
         return applied;
     }
 
+    /**
+     * Every changeset of the changelog, as {@code FILE::ID} (Liquibase's file path and id), those for
+     * PostgreSQL only marked with {@link #POSTGRESQL_ONLY}. Kept equal to the changelog by SchemaTest.
+     */
+    static final List<String> CHANGESETS = List.of("jqm/engine/schema/0001-tables.xml::1",
+            "jqm/engine/schema/0002-postgresql-claims.xml::2" + Schema.POSTGRESQL_ONLY, "jqm/engine/schema/0003-native-enqueue.xml::3",
+            "jqm/engine/schema/0003-native-enqueue.xml::4" + Schema.POSTGRESQL_ONLY, "jqm/engine/schema/0004-lookup-indexes.xml::5");
+    static final String POSTGRESQL_ONLY = " (postgresql)";
+
+    /** @return the changesets a database of this kind runs, as {@code FILE::ID} */
+    static java.util.Set<String> changesets(boolean postgres) {
+        return CHANGESETS.stream().filter(cs -> postgres || !cs.endsWith(POSTGRESQL_ONLY)).map(cs -> cs.replace(POSTGRESQL_ONLY, ""))
+                .collect(java.util.stream.Collectors.toSet());
+    }
+
+    /**
+     * Whether the database recorded every changeset of this version already: the usual case at a
+     * node's start, answered by one query without loading Liquibase (whose parsing of the changelog
+     * and checks took about two seconds of every start). Any doubt (no changelog table yet, a
+     * changeset missing) goes to Liquibase.
+     */
+    private static boolean upToDate(Connection c, boolean postgres) throws SQLException {
+        java.util.Set<String> recorded = new java.util.HashSet<>();
+        try (Statement st = c.createStatement(); java.sql.ResultSet rs = st.executeQuery("SELECT filename, id FROM databasechangelog")) {
+            while (rs.next()) {
+                recorded.add(rs.getString(1) + "::" + rs.getString(2));
+            }
+        } catch (SQLException e) {
+            if (!c.getAutoCommit()) {
+                c.rollback();
+            }
+            return false;
+        }
+        return recorded.containsAll(changesets(postgres));
+    }
+
     private static List<String> migrate(Connection c) throws Exception {
         boolean postgres = "PostgreSQL".equals(c.getMetaData().getDatabaseProductName());
+        if (upToDate(c, postgres)) {
+            LOG.info("Database schema up to date");
+            return List.of();
+        }
         boolean autoCommit = c.getAutoCommit();
         if (postgres) {
             try (Statement st = c.createStatement(); java.sql.ResultSet rs = st.executeQuery("SELECT pg_try_advisory_lock(" + MIGRATION_LOCK + ")")) {

@@ -47,7 +47,9 @@ import jqm.engine.store.Store;
  * fraction of a second, by design. So that an API client sending its credentials with every call
  * does not pay it every time, a successful check is remembered for {@value #REMEMBER_MS} ms as an
  * HMAC of the name and password under a key of this process (never the password itself); any change
- * of the account forgets it. On the first start of a cluster, an administrator account is created
+ * of the account through this node forgets it. The account itself (roles, enabled, expiry) is read
+ * again at most every {@value #ACCOUNT_FRESH_MS} ms, so that a change made through another node of
+ * the cluster applies here within that time. On the first start of a cluster, an administrator account is created
  * with a generated password written to a file only the node's account can read.
  */
 @Component(service = Accounts.class, immediate = true)
@@ -60,10 +62,20 @@ public class AccountService implements Accounts {
     private final Store store;
     private final SecureRandom random = new SecureRandom();
     private final byte[] rememberKey = new byte[32];
-    /** HMAC of a verified name and password, to the account and until when it is remembered. */
-    private final Map<String, Map.Entry<String, Long>> remembered = new ConcurrentHashMap<>();
-    /** A hash to check when the account does not exist, so that the time taken does not tell. */
-    private final String decoy;
+    /** How long the account of a remembered check is used as read (its roles, enabled, expiry) before it is read again. */
+    static final long ACCOUNT_FRESH_MS = 2_000;
+
+    /** A verified name and password: until when it is remembered, and the account as last read, when. */
+    private record Remembered(String name, long until, Account account, long readAt) {
+    }
+
+    /** HMAC of a verified name and password, to what is remembered of it. */
+    private final Map<String, Remembered> remembered = new ConcurrentHashMap<>();
+    /**
+     * A hash to check when the account does not exist, so that the time taken does not tell. Made
+     * when first needed, not at activation: hashing costs a few hundred milliseconds of every start.
+     */
+    private volatile String decoy;
 
     private final AuditLog audit;
 
@@ -72,7 +84,6 @@ public class AccountService implements Accounts {
         this.store = store;
         this.audit = audit;
         random.nextBytes(rememberKey);
-        this.decoy = hash(generatePassword().toCharArray());
         if (store.accounts().isEmpty()) {
             createFirstAdministrator(node.initialPasswordFile());
         }
@@ -103,12 +114,18 @@ public class AccountService implements Accounts {
             return Optional.empty();
         }
         String key = rememberKey(name, password);
-        Map.Entry<String, Long> known = remembered.get(key);
-        if (known != null && known.getValue() > System.currentTimeMillis()) {
-            return find(name).filter(Account::usable);
+        Remembered known = remembered.get(key);
+        long now = System.currentTimeMillis();
+        if (known != null && known.until() > now) {
+            if (known.readAt() + ACCOUNT_FRESH_MS > now) {
+                return Optional.of(known.account()).filter(Account::usable);
+            }
+            Optional<Account> current = find(name);
+            current.ifPresent(a -> remembered.replace(key, known, new Remembered(name, known.until(), a, now)));
+            return current.filter(Account::usable);
         }
         Optional<AccountRecord> record = NAME.matcher(name).matches() ? store.account(name) : Optional.empty();
-        boolean right = verify(password, record.map(AccountRecord::getPasswordHash).orElse(decoy)) && record.isPresent();
+        boolean right = verify(password, record.map(AccountRecord::getPasswordHash).orElseGet(this::decoy)) && record.isPresent();
         if (!right) {
             return Optional.empty();
         }
@@ -116,8 +133,21 @@ public class AccountService implements Accounts {
         if (!a.usable()) {
             return Optional.empty();
         }
-        remembered.put(key, Map.entry(name, System.currentTimeMillis() + REMEMBER_MS));
+        remembered.put(key, new Remembered(name, now + REMEMBER_MS, a, now));
         return Optional.of(a);
+    }
+
+    private String decoy() {
+        String d = decoy;
+        if (d == null) {
+            synchronized (this) {
+                if (decoy == null) {
+                    decoy = hash(generatePassword().toCharArray());
+                }
+                d = decoy;
+            }
+        }
+        return d;
     }
 
     @Override
@@ -182,7 +212,7 @@ public class AccountService implements Accounts {
         if (!store.updateAccount(name, change)) {
             throw new IllegalArgumentException("There is no account named '" + name + "'");
         }
-        remembered.values().removeIf(e -> e.getKey().equals(name));
+        remembered.values().removeIf(e -> e.name().equals(name));
     }
 
     private static void checkName(String name) {

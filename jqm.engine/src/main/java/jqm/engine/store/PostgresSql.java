@@ -84,49 +84,73 @@ final class PostgresSql {
         }
     }
 
-    /** Marks an attributed instance RUNNING unless a kill was asked for it. */
-    static final String MARK_RUNNING = "UPDATE jqm_instance SET state = 'RUNNING', start_date = ? WHERE id = ? AND NOT kill_requested";
-    static final String KILL_REASON = "SELECT kill_reason FROM jqm_instance WHERE id = ?";
+    /** Marks attributed instances RUNNING, but those someone asked to kill. */
+    static final String MARK_RUNNING = "UPDATE jqm_instance SET state = 'RUNNING', start_date = ? WHERE id = ANY(?) AND NOT kill_requested RETURNING id";
+    static final String KILL_REASONS = "SELECT id, kill_reason FROM jqm_instance WHERE id = ANY(?)";
 
-    /** @return null when it may run, else why not (as Store.markRunning) */
-    static String markRunning(Connection c, long id) throws SQLException {
+    /** @return for each instance, null when it may run, else why not (as Store.markRunning) */
+    static List<Object> markRunning(Connection c, List<Long> ids) throws SQLException {
+        java.util.Set<Long> started = new java.util.HashSet<>();
         try (PreparedStatement ps = c.prepareStatement(MARK_RUNNING)) {
             ps.setTimestamp(1, new Timestamp(System.currentTimeMillis()));
-            ps.setLong(2, id);
-            if (ps.executeUpdate() == 1) {
-                return null;
-            }
-        }
-        try (PreparedStatement ps = c.prepareStatement(KILL_REASON)) {
-            ps.setLong(1, id);
+            ps.setArray(2, c.createArrayOf("bigint", ids.toArray()));
             try (ResultSet rs = ps.executeQuery()) {
-                if (!rs.next()) {
-                    return "it is no longer in the database";
+                while (rs.next()) {
+                    started.add(rs.getLong(1));
                 }
-                String reason = rs.getString(1);
-                return reason == null ? "a kill was requested" : reason;
             }
         }
+        Map<Long, String> reasons = new java.util.HashMap<>();
+        if (started.size() < ids.size()) {
+            try (PreparedStatement ps = c.prepareStatement(KILL_REASONS)) {
+                ps.setArray(1, c.createArrayOf("bigint", ids.stream().filter(id -> !started.contains(id)).toArray()));
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        String reason = rs.getString(2);
+                        reasons.put(rs.getLong(1), reason == null ? "a kill was requested" : reason);
+                    }
+                }
+            }
+        }
+        List<Object> answers = new ArrayList<>(ids.size());
+        for (Long id : ids) {
+            answers.add(started.contains(id) ? null : reasons.getOrDefault(id, "it is no longer in the database"));
+        }
+        return answers;
     }
 
     /**
-     * Moves an instance to history in one statement: the delete of the live row decides (when two
-     * end the same instance at once, the second moves nothing), the history row is what it held.
+     * Moves instances to history in one statement, each with its final state: the delete of the live
+     * row decides (when two end the same instance at once, the second moves nothing), the history row
+     * is what it held.
      */
-    static final String END = "WITH moved AS (DELETE FROM jqm_instance WHERE id = ? RETURNING *) "
+    static final String END = "WITH moved AS (DELETE FROM jqm_instance WHERE id = ANY(?) RETURNING *) "
             + "INSERT INTO jqm_history (id, job_name, queue_name, node_name, state, priority, username, session_id, application, module, "
             + "keyword1, keyword2, keyword3, email, parent_id, progress, enqueue_date, attribution_date, start_date, run_after, end_date) "
-            + "SELECT id, job_name, queue_name, node_name, ?, priority, username, session_id, application, module, "
-            + "keyword1, keyword2, keyword3, email, parent_id, progress, enqueue_date, attribution_date, start_date, run_after, ? FROM moved";
+            + "SELECT m.id, m.job_name, m.queue_name, m.node_name, f.state, m.priority, m.username, m.session_id, m.application, m.module, "
+            + "m.keyword1, m.keyword2, m.keyword3, m.email, m.parent_id, m.progress, m.enqueue_date, m.attribution_date, m.start_date, "
+            + "m.run_after, ? FROM moved m JOIN unnest(?::bigint[], ?::varchar[]) AS f(id, state) ON f.id = m.id RETURNING id";
 
-    /** @return whether this call ended it */
-    static boolean end(Connection c, long id, String finalState, Timestamp now) throws SQLException {
+    /** An instance to end, with its final state. */
+    record Ending(long id, String state) {
+    }
+
+    /** @return for each instance, whether this call ended it */
+    static List<Object> end(Connection c, List<Ending> endings) throws SQLException {
+        java.util.Set<Long> moved = new java.util.HashSet<>();
         try (PreparedStatement ps = c.prepareStatement(END)) {
-            ps.setLong(1, id);
-            ps.setString(2, finalState);
-            ps.setTimestamp(3, now);
-            return ps.executeUpdate() == 1;
+            Object[] ids = endings.stream().map(Ending::id).toArray();
+            ps.setArray(1, c.createArrayOf("bigint", ids));
+            ps.setTimestamp(2, new Timestamp(System.currentTimeMillis()));
+            ps.setArray(3, c.createArrayOf("bigint", ids));
+            ps.setArray(4, c.createArrayOf("varchar", endings.stream().map(Ending::state).toArray()));
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    moved.add(rs.getLong(1));
+                }
+            }
         }
+        return endings.stream().map(e -> (Object) moved.contains(e.id())).toList();
     }
 
     /**
@@ -149,6 +173,48 @@ final class PostgresSql {
             + "(SELECT p.param_name AS k, p.param_value AS v, p.id AS o, 0 AS g FROM jqm_job_definition_parameter p WHERE p.job_name = ? "
             + "AND NOT EXISTS (SELECT 1 FROM given WHERE given.k = p.param_name) UNION ALL SELECT k, v, o, 1 FROM given ORDER BY g, o) x) "
             + "SELECT id, queue_name FROM ins";
+
+    /** A new request: the instance's fields, its parameters, its place in its queue. */
+    record Request(Instance data, Map<String, String> parameters, long position) {
+    }
+
+    /**
+     * Several new requests in one transaction (one statement each), committed together. When that
+     * fails, each is tried again on its own, so that a request the database refuses fails alone.
+     *
+     * @return for each, the new instance's id and queue, null when the portable path must handle it,
+     *         or its own failure
+     */
+    static List<Object> enqueue(Connection c, List<Request> requests) throws SQLException {
+        if (requests.size() == 1) {
+            Request r = requests.get(0);
+            return java.util.Collections.singletonList(enqueue(c, r.data(), r.parameters(), r.position()));
+        }
+        boolean autoCommit = c.getAutoCommit();
+        c.setAutoCommit(false);
+        try {
+            List<Object> done = new ArrayList<>(requests.size());
+            for (Request r : requests) {
+                done.add(enqueue(c, r.data(), r.parameters(), r.position()));
+            }
+            c.commit();
+            return done;
+        } catch (SQLException e) {
+            c.rollback();
+        } finally {
+            c.setAutoCommit(autoCommit);
+        }
+        List<Object> done = new ArrayList<>(requests.size());
+        for (Request r : requests) {
+            try {
+                done.add(enqueue(c, r.data(), r.parameters(), r.position()));
+            } catch (SQLException e) {
+                done.add(new GroupCommit.Refused(new StoreException("Database failure while trying to enqueue a " + r.data().getJobName()
+                        + " instance: " + e.getMessage(), e)));
+            }
+        }
+        return done;
+    }
 
     /** @return the new instance's id and queue, or null when the portable path must handle the request */
     static Map.Entry<Long, String> enqueue(Connection c, Instance data, Map<String, String> params, long position) throws SQLException {

@@ -78,6 +78,22 @@ public class Store {
         }
     }
 
+    /**
+     * On PostgreSQL, the starts and the ends of instances on this node's runner threads, each batch
+     * one statement: under load, one round trip and one commit serve many instances.
+     */
+    private final GroupCommit<Long, String> starts = new GroupCommit<>(256,
+            ids -> direct("mark instances " + ids + " running", c -> PostgresSql.markRunning(c, ids)));
+    private final GroupCommit<PostgresSql.Ending, Boolean> ends = new GroupCommit<>(256,
+            e -> direct("end instances " + e.stream().map(PostgresSql.Ending::id).toList(), c -> PostgresSql.end(c, e)));
+
+    /**
+     * On PostgreSQL, the new requests of concurrent callers: each its own statement, a batch one
+     * transaction (one commit, so one wait for the disk, for all).
+     */
+    private final GroupCommit<PostgresSql.Request, Map.Entry<Long, String>> enqueues = new GroupCommit<>(64,
+            requests -> direct("enqueue " + requests.size() + " instance(s)", c -> PostgresSql.enqueue(c, requests)));
+
     /** A store without the pool: the PostgreSQL hot path runs on JPA's connection (tests). */
     public Store(EntityManagerFactory emf, Schema schema) {
         this(emf, schema, null);
@@ -528,9 +544,7 @@ public class Store {
      */
     public long enqueue(Instance data, Map<String, String> parameters, boolean newRequest) {
         if (postgres && newRequest) {
-            long position = nextPosition();
-            Map.Entry<Long, String> done = direct("enqueue a " + data.getJobName() + " instance",
-                    c -> PostgresSql.enqueue(c, data, parameters, position));
+            Map.Entry<Long, String> done = enqueues.submit(new PostgresSql.Request(data, parameters, nextPosition()));
             if (done != null) {
                 data.setQueueName(done.getValue());
                 return done.getKey();
@@ -664,7 +678,7 @@ public class Store {
      */
     public String markRunning(long id) {
         if (postgres) {
-            return direct("mark instance " + id + " running", c -> PostgresSql.markRunning(c, id));
+            return starts.submit(id);
         }
         return tx("mark instance " + id + " running", em -> {
             Instance i = em.find(Instance.class, id);
@@ -723,7 +737,7 @@ public class Store {
      */
     public boolean end(long id, State finalState, String reason) {
         if (postgres && reason == null && finalState.isFinal()) {
-            return direct("end instance " + id, c -> PostgresSql.end(c, id, finalState.name(), new java.sql.Timestamp(System.currentTimeMillis())));
+            return ends.submit(new PostgresSql.Ending(id, finalState.name()));
         }
         return tx("end instance " + id, em -> {
             Instance i = em.find(Instance.class, id);

@@ -20,17 +20,40 @@ import jqm.servlet.simple.EnqueueServlet;
 /**
  * Logs once, when the enqueue servlet is first served by the HTTP runtime, that the node accepts
  * requests and how long after the JVM's launch that came. The HTTP runtime's service properties
- * change every time the whiteboard changes, so each change is a chance to look.
+ * change every time the whiteboard changes, so each change is a chance to look; but the runtime
+ * publishes a change only after a pause (two seconds in Felix HTTP), so from the runtime's arrival
+ * its state is also looked at every few milliseconds, until the servlet is served or for 60 s.
  */
 @Component(immediate = true)
 public class ReadyReporter {
     private static final Logger LOG = LoggerFactory.getLogger(ReadyReporter.class);
 
+    private static final long LOOK_EVERY_MS = 10;
+    private static final long LOOK_FOR_MS = 60_000;
+
     private final AtomicBoolean reported = new AtomicBoolean();
+    private final java.util.concurrent.ScheduledExecutorService looker = java.util.concurrent.Executors
+            .newSingleThreadScheduledExecutor(r -> new Thread(r, "jqm-ready-reporter"));
+
+    @org.osgi.service.component.annotations.Deactivate
+    void deactivate() {
+        looker.shutdownNow();
+    }
 
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
     void addRuntime(HttpServiceRuntime runtime, Map<String, Object> props) {
         check(runtime, props);
+        long until = System.currentTimeMillis() + LOOK_FOR_MS;
+        try {
+            looker.scheduleWithFixedDelay(() -> {
+                if (reported.get() || System.currentTimeMillis() > until) {
+                    throw new java.util.concurrent.CancellationException(); // ends this schedule
+                }
+                check(runtime, props);
+            }, LOOK_EVERY_MS, LOOK_EVERY_MS, java.util.concurrent.TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            // deactivated meanwhile
+        }
     }
 
     void updatedRuntime(HttpServiceRuntime runtime, Map<String, Object> props) {

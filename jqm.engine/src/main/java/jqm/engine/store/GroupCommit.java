@@ -1,0 +1,111 @@
+package jqm.engine.store;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * Runs the same kind of request from many threads in shared statements: a caller queues its request;
+ * if no batch is running it runs one, of every request queued so far, otherwise it waits, and is woken
+ * when a batch has done its request. Nothing waits for a batch to fill: alone, a request runs at once;
+ * under load, the requests that arrive while a batch runs make the next one. Each caller gets its own
+ * answer, or the failure of its batch (or its own).
+ *
+ * @param <Q> a request
+ * @param <A> its answer
+ */
+final class GroupCommit<Q, A> {
+    /**
+     * Runs a batch: one answer per request, in the requests' order. An answer may be a
+     * {@link Refused}: that request alone fails, with its exception. A batch that throws fails all.
+     */
+    @FunctionalInterface
+    interface Work<Q, A> {
+        List<Object> apply(List<Q> requests);
+    }
+
+    /** The answer to one request of a batch that failed on its own. */
+    record Refused(RuntimeException failure) {
+    }
+
+    private static final class Pending<Q, A> {
+        final Q request;
+        final Thread caller = Thread.currentThread();
+        A answer;
+        RuntimeException failure;
+        volatile boolean done;
+
+        Pending(Q request) {
+            this.request = request;
+        }
+    }
+
+    /** How long a caller waiting for another's batch sleeps at most before it looks again (ns). */
+    private static final long WAIT_NS = 200_000;
+
+    private final ConcurrentLinkedQueue<Pending<Q, A>> queue = new ConcurrentLinkedQueue<>();
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Work<Q, A> work;
+    private final int maxBatch;
+
+    GroupCommit(int maxBatch, Work<Q, A> work) {
+        this.maxBatch = maxBatch;
+        this.work = work;
+    }
+
+    A submit(Q request) {
+        Pending<Q, A> mine = new Pending<>(request);
+        queue.add(mine);
+        while (!mine.done) {
+            if (lock.tryLock()) {
+                try {
+                    // No batch runs now: what is not done is queued, this one's request included.
+                    while (!mine.done) {
+                        List<Pending<Q, A>> batch = new ArrayList<>();
+                        Pending<Q, A> p;
+                        while (batch.size() < maxBatch && (p = queue.poll()) != null) {
+                            batch.add(p);
+                        }
+                        run(batch);
+                    }
+                } finally {
+                    lock.unlock();
+                }
+            } else {
+                // Another caller runs a batch: it wakes this one when its request is done; a request
+                // queued after that batch was taken is run by whoever gets the lock next, maybe this one.
+                java.util.concurrent.locks.LockSupport.parkNanos(this, WAIT_NS);
+            }
+        }
+        if (mine.failure != null) {
+            throw mine.failure;
+        }
+        return mine.answer;
+    }
+
+    private void run(List<Pending<Q, A>> batch) {
+        List<Q> requests = new ArrayList<>(batch.size());
+        batch.forEach(p -> requests.add(p.request));
+        try {
+            List<Object> answers = work.apply(requests);
+            for (int i = 0; i < batch.size(); i++) {
+                if (answers.get(i) instanceof Refused r) {
+                    batch.get(i).failure = r.failure();
+                } else {
+                    @SuppressWarnings("unchecked")
+                    A a = (A) answers.get(i);
+                    batch.get(i).answer = a;
+                }
+            }
+        } catch (RuntimeException e) {
+            batch.forEach(p -> p.failure = e);
+        }
+        for (Pending<Q, A> p : batch) {
+            p.done = true; // volatile: publishes the answer or failure written above
+            if (p.caller != Thread.currentThread()) {
+                java.util.concurrent.locks.LockSupport.unpark(p.caller);
+            }
+        }
+    }
+}

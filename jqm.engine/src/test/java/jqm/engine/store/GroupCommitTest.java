@@ -1,0 +1,76 @@
+package jqm.engine.store;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertTrue;
+import static org.junit.Assert.fail;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.Test;
+
+/** Callers of many threads share batches, each gets its own answer, and a failure reaches only whom it concerns. */
+public class GroupCommitTest {
+    @Test
+    public void concurrentCallersShareBatchesAndEachGetsItsOwnAnswer() throws Exception {
+        List<Integer> sizes = Collections.synchronizedList(new ArrayList<>());
+        GroupCommit<Integer, Integer> g = new GroupCommit<>(50, requests -> {
+            sizes.add(requests.size());
+            try {
+                Thread.sleep(2); // a round trip: meanwhile others queue
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return new ArrayList<Object>(requests.stream().map(r -> r * 10).toList());
+        });
+        ExecutorService pool = Executors.newFixedThreadPool(16);
+        CountDownLatch go = new CountDownLatch(1);
+        List<Future<Integer>> answers = new ArrayList<>();
+        for (int i = 0; i < 2000; i++) {
+            int n = i;
+            answers.add(pool.submit(() -> {
+                go.await();
+                return g.submit(n);
+            }));
+        }
+        go.countDown();
+        for (int i = 0; i < answers.size(); i++) {
+            assertEquals(Integer.valueOf(i * 10), answers.get(i).get(30, TimeUnit.SECONDS));
+        }
+        pool.shutdown();
+        assertEquals("every request ran once", 2000, sizes.stream().mapToInt(Integer::intValue).sum());
+        assertTrue("requests shared batches: " + sizes.size() + " batches", sizes.size() < 1000);
+        assertTrue("no batch over its maximum", sizes.stream().allMatch(s -> s <= 50));
+    }
+
+    @Test
+    public void aRefusedRequestFailsAloneAndAFailedBatchFailsItsCallers() {
+        GroupCommit<Integer, Integer> g = new GroupCommit<>(10, requests -> {
+            if (requests.contains(-1)) {
+                throw new IllegalStateException("database down");
+            }
+            return new ArrayList<Object>(requests.stream()
+                    .map(r -> r == 0 ? (Object) new GroupCommit.Refused(new IllegalArgumentException("refused " + r)) : r).toList());
+        });
+        assertEquals(Integer.valueOf(5), g.submit(5));
+        try {
+            g.submit(0);
+            fail("refused");
+        } catch (IllegalArgumentException e) {
+            assertEquals("refused 0", e.getMessage());
+        }
+        try {
+            g.submit(-1);
+            fail("the batch failed");
+        } catch (IllegalStateException e) {
+            assertEquals("database down", e.getMessage());
+        }
+        assertEquals("the next batch runs", Integer.valueOf(7), g.submit(7));
+    }
+}
