@@ -123,6 +123,38 @@ public class InstanceFilesIT extends JqmTestSupport {
     }
 
     @Test
+    public void anInstanceThatWritesNothingHasNoLogFileAndReadsEmpty() throws Exception {
+        Dictionary<String, Object> props = new Hashtable<>();
+        props.put(JobPayload.JOBDEF, "Silent");
+        ServiceRegistration<JobPayload> silent = context.registerService(JobPayload.class, ctx -> {
+            if ("true".equals(ctx.parameters().get("speak"))) {
+                System.out.println("spoken");
+            }
+        }, props);
+        try {
+            awaitService("(&(objectClass=jqm.api.payload.JobPayload)(jqm.jobdef=Silent))");
+            Path logs = Paths.get((String) service(ConfigurationAdmin.class).getConfiguration("jqm.node", "?").getProperties()
+                    .get("logs.root"));
+            long quiet = client.enqueue(JobRequest.of("Silent"));
+            assertEquals(State.ENDED, awaitEnd(quiet).getState());
+            assertEquals("", read(client.getLogStdOut(quiet)));
+            assertEquals("", read(client.getLogStdErr(quiet)));
+            assertFalse("no file for what was never written", Files.exists(logs.resolve("instances").resolve(quiet + ".stdout.log")));
+            assertFalse(Files.exists(logs.resolve("instances").resolve(quiet + ".stderr.log")));
+
+            long spoke = client.enqueue(JobRequest.of("Silent").addParameter("speak", "true"));
+            assertEquals(State.ENDED, awaitEnd(spoke).getState());
+            assertEquals("spoken" + System.lineSeparator(), read(client.getLogStdOut(spoke)));
+            Path out = logs.resolve("instances").resolve(spoke + ".stdout.log");
+            assertEquals("made at the first line, owner-only", "rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(out)));
+            assertFalse("stderr was not written", Files.exists(logs.resolve("instances").resolve(spoke + ".stderr.log")));
+            assertTrue("the node marks the logs root it writes to", Files.isRegularFile(logs.resolve("nodes").resolve(NODE)));
+        } finally {
+            silent.unregister();
+        }
+    }
+
+    @Test
     public void aCrashLeavesItsStackTraceInTheInstanceLogAndKeepsItsDeliverables() throws Exception {
         long id = client.enqueue(JobRequest.of("Reporter").addParameter("fail", "true"));
         assertEquals(State.CRASHED, awaitEnd(id).getState());

@@ -57,7 +57,7 @@ public final class Bench {
         new Bench().run(Integer.getInteger("bench.reps", 3));
     }
 
-    /** bench.profile=true: one JQM node with a flight recording (bench/target/work/*.jfr), 4,000 HTTP enqueues and a drain of 20,000. */
+    /** bench.profile=true: one JQM node with a flight recording (bench/target/work/*.jfr), 4,000 HTTP enqueues and two drains of 20,000. */
     private void profileDrain() throws Exception {
         String db = newDatabase();
         try (JqmNode node = jqmNode(db, "jqm-a")) {
@@ -65,6 +65,15 @@ public final class Bench {
             awaitQueue(db, "sink");
             Thread.sleep(3000);
             log("profile: HTTP enqueue " + 4000 * 1000.0 / node.enqueueHttp(4000, 1) + "/s");
+            checkAndClean(db, "SELECT count(*) FROM jqm_instance WHERE queue_name = 'sink'", 4000,
+                    "DELETE FROM jqm_instance WHERE queue_name = 'sink'");
+            for (int i = 0; i < 2; i++) {
+                log("profile: Java enqueue, 4 threads: " + 20_000 * 1000.0
+                        / JSON.readTree(node.driver("op", "enqueue", "n", "20000", "threads", "4")).get("ms").asDouble() + "/s");
+                checkAndClean(db, "SELECT count(*) FROM jqm_instance WHERE queue_name = 'sink'", 20_000,
+                        "DELETE FROM jqm_instance WHERE queue_name = 'sink'");
+            }
+            drainJqm(db, "warmup", null);
             drainJqm(db, "drain.1", "drain of 20,000 waiting no-op jobs, one node of 8 slots");
         }
         pg.drop(db);
@@ -179,6 +188,7 @@ public final class Bench {
             node.credentialsOf(firstStart);
             figures.add("startup", "start-up to accepting work (schema up to date)", "ms", false, JQM, node.awaitReady());
             awaitQueue(db, "sink");
+            idleTransactions(JQM, db);
             // Warm-up, not measured: the figures are those of a node that has been running a while.
             node.driver("op", "enqueue", "n", Integer.toString(size(4_000)), "threads", "4");
             checkAndClean(db, "SELECT count(*) FROM jqm_instance WHERE queue_name = 'sink'", size(4_000),
@@ -229,6 +239,7 @@ public final class Bench {
             a.awaitReady();
             try (JqmNode b = jqmNode(db, "jqm-b")) {
                 b.awaitReady();
+                drainJqm(db, "warmup", null);
                 drainJqm(db, "drain.2", "the same drain, two nodes of 8 slots each on one database");
             }
         }
@@ -284,6 +295,7 @@ public final class Bench {
         String db = peerDatabase();
         try (Peer p = peer(db, "peer-a")) {
             figures.add("startup", "start-up to accepting work (schema up to date)", "ms", false, PEER, JSON.readTree(p.awaitReady()).get("startupMs").asDouble());
+            idleTransactions(PEER, db);
             // Warm-up, not measured, as for JQM.
             p.command("enqueue " + size(4_000) + " 4");
             checkAndClean(db, "SELECT count(*) FROM scheduled_tasks WHERE execution_time > now() + interval '1 hour'", size(4_000),
@@ -317,6 +329,7 @@ public final class Bench {
         try (Peer a = peer(db, "peer-a"); Peer b = peer(db, "peer-b")) {
             a.awaitReady();
             b.awaitReady();
+            drainPeer(db, "warmup", null);
             drainPeer(db, "drain.2", "the same drain, two nodes of 8 slots each on one database");
         }
         pg.drop(db);
@@ -350,22 +363,33 @@ public final class Bench {
     }
 
     /**
-     * With no work, after the other figures (a node that has been running, its code compiled): CPU,
-     * memory and database transactions per second, over 20 s after 5 s of rest.
+     * With no work, after the other figures (a node that has been running, its code compiled): CPU
+     * and memory over 20 s after 5 s of rest.
      */
     private void idle(String engine, String db, long pid) throws Exception {
         Thread.sleep(quick ? 1000 : 5000);
         long seconds = quick ? 5 : 20;
         double cpu0 = Proc.cpuSeconds(pid);
-        long tx0 = pg.transactions(db);
         long t0 = System.nanoTime();
         Thread.sleep(seconds * 1000);
         double elapsed = (System.nanoTime() - t0) / 1e9;
         double cpu = (Proc.cpuSeconds(pid) - cpu0) / elapsed * 100;
-        long tx = pg.transactions(db) - tx0;
         figures.add("idle.cpu", "idle: CPU", "% of a core", false, engine, cpu);
         figures.add("idle.rss", "idle: resident memory", "MiB", false, engine, Proc.rssMiB(pid));
-        figures.add("idle.tx", "idle: database transactions", "/s", false, engine, tx / elapsed);
+    }
+
+    /**
+     * With no work, before any (later, PostgreSQL's autovacuum cleaning up after the runs counts in
+     * the database's transactions): the engine's database transactions per second, over 15 s after 3 s.
+     */
+    private void idleTransactions(String engine, String db) throws Exception {
+        Thread.sleep(quick ? 1000 : 3000);
+        long seconds = quick ? 5 : 15;
+        long tx0 = pg.transactions(db);
+        long t0 = System.nanoTime();
+        Thread.sleep(seconds * 1000);
+        double elapsed = (System.nanoTime() - t0) / 1e9;
+        figures.add("idle.tx", "idle: database transactions", "/s", false, engine, (pg.transactions(db) - tx0) / elapsed);
     }
 
     private void awaitQueue(String db, String queue) throws Exception {

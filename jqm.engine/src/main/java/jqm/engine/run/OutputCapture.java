@@ -26,7 +26,7 @@ import org.apache.felix.service.threadio.ThreadIO;
 @Component(service = OutputCapture.class)
 public class OutputCapture {
     /** Where the current thread's output goes, when it runs an instance. */
-    private final InheritableThreadLocal<PrintStream[]> target = new InheritableThreadLocal<>();
+    private final InheritableThreadLocal<OutputStream[]> target = new InheritableThreadLocal<>();
     private final PrintStream originalOut;
     private final PrintStream originalErr;
     private final PrintStream routingOut;
@@ -60,19 +60,21 @@ public class OutputCapture {
      * streams until the returned handle is closed.
      */
     public AutoCloseable capture(OutputStream out, OutputStream err) {
-        PrintStream[] streams = { new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8) };
+        OutputStream[] streams = { out, err };
         target.set(streams);
         ThreadIO console = threadIO;
         if (console != null) {
-            console.setStreams(System.in, streams[0], streams[1]);
+            // The routing streams themselves: they send this thread's output (and its children's) to the streams above.
+            console.setStreams(System.in, routingOut, routingErr);
         }
         return () -> {
             if (console != null) {
                 console.close();
             }
             target.remove();
-            streams[0].close();
-            streams[1].close();
+            try (OutputStream o = streams[0]; OutputStream e = streams[1]) {
+                // both closed, even when closing the first fails
+            }
         };
     }
 
@@ -86,24 +88,46 @@ public class OutputCapture {
             this.fallback = fallback;
         }
 
-        private PrintStream current() {
-            PrintStream[] t = target.get();
-            return t == null ? fallback : t[index];
+        @Override
+        public void write(int b) throws java.io.IOException {
+            OutputStream[] t = target.get();
+            if (t == null) {
+                fallback.write(b);
+            } else {
+                try {
+                    t[index].write(b);
+                } catch (java.io.IOException e) {
+                    // the instance has ended (a thread it started writes on): dropped, as its log is closed
+                }
+            }
         }
 
         @Override
-        public void write(int b) {
-            current().write(b);
+        public void write(byte[] b, int off, int len) throws java.io.IOException {
+            OutputStream[] t = target.get();
+            if (t == null) {
+                fallback.write(b, off, len);
+            } else {
+                try {
+                    t[index].write(b, off, len);
+                } catch (java.io.IOException e) {
+                    // the instance has ended (a thread it started writes on): dropped, as its log is closed
+                }
+            }
         }
 
         @Override
-        public void write(byte[] b, int off, int len) {
-            current().write(b, off, len);
-        }
-
-        @Override
-        public void flush() {
-            current().flush();
+        public void flush() throws java.io.IOException {
+            OutputStream[] t = target.get();
+            if (t == null) {
+                fallback.flush();
+            } else {
+                try {
+                    t[index].flush();
+                } catch (java.io.IOException e) {
+                    // closed with its instance
+                }
+            }
         }
     }
 }

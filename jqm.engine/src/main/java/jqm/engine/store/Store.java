@@ -78,20 +78,23 @@ public class Store {
         }
     }
 
+    /** How many batches of one kind run at once (each holds a pooled connection meanwhile). */
+    private static final int LANES = 2;
+
     /**
      * On PostgreSQL, the starts and the ends of instances on this node's runner threads, each batch
      * one statement: under load, one round trip and one commit serve many instances.
      */
-    private final GroupCommit<Long, String> starts = new GroupCommit<>(256,
+    private final GroupCommit<Long, String> starts = new GroupCommit<>(LANES, 256,
             ids -> direct("mark instances " + ids + " running", c -> PostgresSql.markRunning(c, ids)));
-    private final GroupCommit<PostgresSql.Ending, Boolean> ends = new GroupCommit<>(256,
+    private final GroupCommit<PostgresSql.Ending, Boolean> ends = new GroupCommit<>(LANES, 256,
             e -> direct("end instances " + e.stream().map(PostgresSql.Ending::id).toList(), c -> PostgresSql.end(c, e)));
 
     /**
      * On PostgreSQL, the new requests of concurrent callers: each its own statement, a batch one
      * transaction (one commit, so one wait for the disk, for all).
      */
-    private final GroupCommit<PostgresSql.Request, Map.Entry<Long, String>> enqueues = new GroupCommit<>(64,
+    private final GroupCommit<PostgresSql.Request, Map.Entry<Long, String>> enqueues = new GroupCommit<>(2 * LANES, 64,
             requests -> direct("enqueue " + requests.size() + " instance(s)", c -> PostgresSql.enqueue(c, requests)));
 
     /** A store without the pool: the PostgreSQL hot path runs on JPA's connection (tests). */
