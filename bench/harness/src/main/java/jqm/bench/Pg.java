@@ -42,16 +42,29 @@ final class Pg {
         return DriverManager.getConnection(url(db), user, password);
     }
 
-    void recreate(String db) throws SQLException {
+    void recreate(String db) throws SQLException, InterruptedException {
+        drop(db);
         try (Connection c = admin(); Statement s = c.createStatement()) {
-            s.execute("DROP DATABASE IF EXISTS " + db + " WITH (FORCE)");
             s.execute("CREATE DATABASE " + db);
         }
     }
 
-    void drop(String db) throws SQLException {
-        try (Connection c = admin(); Statement s = c.createStatement()) {
-            s.execute("DROP DATABASE IF EXISTS " + db + " WITH (FORCE)");
+    /**
+     * Drops a database, waiting for PostgreSQL's autovacuum to leave it (a worker that cleans up after
+     * a run cannot be terminated by the benchmark's role); one still busy after a minute is left.
+     */
+    void drop(String db) throws SQLException, InterruptedException {
+        for (int attempt = 1;; attempt++) {
+            try (Connection c = admin(); Statement s = c.createStatement()) {
+                s.execute("DROP DATABASE IF EXISTS " + db + " WITH (FORCE)");
+                return;
+            } catch (SQLException e) {
+                if (attempt >= 60) {
+                    Bench.log("database " + db + " left behind: " + e.getMessage());
+                    return;
+                }
+                Thread.sleep(1000);
+            }
         }
     }
 
