@@ -17,9 +17,8 @@ import jqm.engine.store.Store;
 
 /**
  * Polls one queue for one node: claims waiting instances for its free slots, never more, and runs
- * each on a thread of its own. Woken at once by an enqueue (on this node, or notified), by instances
- * ending once half its slots are free (a backlog is claimed in batches), otherwise every polling
- * interval.
+ * each on a thread of its own. Woken at once by an enqueue on this node or by an instance ending,
+ * otherwise every polling interval.
  */
 final class QueuePoller implements QueueMBean {
     private static final Logger LOG = LoggerFactory.getLogger(QueuePoller.class);
@@ -93,21 +92,6 @@ final class QueuePoller implements QueueMBean {
         }
     }
 
-    /**
-     * An instance ended: a poll comes when half the slots are free (or none runs), so that a busy
-     * queue claims its backlog in batches rather than one statement per instance; a slot left free
-     * meanwhile is filled at the next interval, or at once when work is enqueued.
-     */
-    private void slotFreed() {
-        int s = slots;
-        if (s - running.get() >= Math.max(1, s / 2)) {
-            synchronized (signal) {
-                woken = true;
-                signal.notifyAll();
-            }
-        }
-    }
-
     private void pollLoop() {
         long failures = 0;
         while (!stopping) {
@@ -164,7 +148,7 @@ final class QueuePoller implements QueueMBean {
             LOG.error("Instance {} could not be run or ended; it will be marked CRASHED when the node restarts", c.id(), e);
         } finally {
             running.decrementAndGet();
-            slotFreed();
+            wake();
         }
     }
 
