@@ -78,8 +78,11 @@ public class Store {
         }
     }
 
-    /** How many batches of one kind run at once (each holds a pooled connection meanwhile). */
-    private static final int LANES = 2;
+    /**
+     * How many batches of one kind run at once (each holds a pooled connection meanwhile). One: two
+     * showed no gain in the benchmarks (bench/NOTES.md), and one batch at a time makes the largest batches.
+     */
+    private static final int LANES = 1;
 
     /**
      * On PostgreSQL, the starts and the ends of instances on this node's runner threads, each batch
@@ -94,7 +97,7 @@ public class Store {
      * On PostgreSQL, the new requests of concurrent callers: each its own statement, a batch one
      * transaction (one commit, so one wait for the disk, for all).
      */
-    private final GroupCommit<PostgresSql.Request, Map.Entry<Long, String>> enqueues = new GroupCommit<>(2 * LANES, 64,
+    private final GroupCommit<PostgresSql.Request, Map.Entry<Long, String>> enqueues = new GroupCommit<>(LANES, 64,
             requests -> direct("enqueue " + requests.size() + " instance(s)", c -> PostgresSql.enqueue(c, requests)));
 
     /** A store without the pool: the PostgreSQL hot path runs on JPA's connection (tests). */
