@@ -65,8 +65,8 @@ public class AccountService implements Accounts {
     /** How long the account of a remembered check is used as read (its roles, enabled, expiry) before it is read again. */
     static final long ACCOUNT_FRESH_MS = 2_000;
 
-    /** A verified name and password: until when it is remembered, and the account as last read, when. */
-    private record Remembered(String name, long until, Account account, long readAt) {
+    /** A verified name and password: until when it is remembered, and its account as last read, when. */
+    private record Remembered(long until, Account account, long readAt) {
     }
 
     /** HMAC of a verified name and password, to what is remembered of it. */
@@ -121,7 +121,7 @@ public class AccountService implements Accounts {
                 return Optional.of(known.account()).filter(Account::usable);
             }
             Optional<Account> current = find(name);
-            current.ifPresent(a -> remembered.replace(key, known, new Remembered(name, known.until(), a, now)));
+            current.ifPresent(a -> remembered.replace(key, known, new Remembered(known.until(), a, now)));
             return current.filter(Account::usable);
         }
         Optional<AccountRecord> record = NAME.matcher(name).matches() ? store.account(name) : Optional.empty();
@@ -133,7 +133,7 @@ public class AccountService implements Accounts {
         if (!a.usable()) {
             return Optional.empty();
         }
-        remembered.put(key, new Remembered(name, now + REMEMBER_MS, a, now));
+        remembered.put(key, new Remembered(now + REMEMBER_MS, a, now));
         return Optional.of(a);
     }
 
@@ -212,7 +212,7 @@ public class AccountService implements Accounts {
         if (!store.updateAccount(name, change)) {
             throw new IllegalArgumentException("There is no account named '" + name + "'");
         }
-        remembered.values().removeIf(e -> e.name().equals(name));
+        remembered.values().removeIf(e -> e.account().name().equals(name));
     }
 
     private static void checkName(String name) {

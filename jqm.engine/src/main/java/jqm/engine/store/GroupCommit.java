@@ -44,33 +44,17 @@ final class GroupCommit<Q, A> {
     /** How long a caller waiting for another's batch sleeps at most before it looks again (ns). */
     private static final long WAIT_NS = 200_000;
 
-    /** A queue and the lock of whoever runs its batch: batches of different lanes run at the same time. */
-    private static final class Lane<Q, A> {
-        final ConcurrentLinkedQueue<Pending<Q, A>> queue = new ConcurrentLinkedQueue<>();
-        final ReentrantLock lock = new ReentrantLock();
-    }
-
-    private final List<Lane<Q, A>> lanes = new ArrayList<>();
-    private final java.util.concurrent.atomic.AtomicInteger next = new java.util.concurrent.atomic.AtomicInteger();
+    private final ConcurrentLinkedQueue<Pending<Q, A>> queue = new ConcurrentLinkedQueue<>();
+    private final ReentrantLock lock = new ReentrantLock();
     private final Work<Q, A> work;
     private final int maxBatch;
 
-    /**
-     * @param lanes how many batches may run at once (each on its own connection): callers are spread
-     *            over them in turn, so that up to that many run in parallel before any waits
-     */
-    GroupCommit(int lanes, int maxBatch, Work<Q, A> work) {
+    GroupCommit(int maxBatch, Work<Q, A> work) {
         this.maxBatch = maxBatch;
         this.work = work;
-        for (int i = 0; i < lanes; i++) {
-            this.lanes.add(new Lane<>());
-        }
     }
 
     A submit(Q request) {
-        Lane<Q, A> lane = lanes.get(Math.floorMod(next.getAndIncrement(), lanes.size()));
-        ConcurrentLinkedQueue<Pending<Q, A>> queue = lane.queue;
-        ReentrantLock lock = lane.lock;
         Pending<Q, A> mine = new Pending<>(request);
         queue.add(mine);
         while (!mine.done) {

@@ -60,12 +60,24 @@ public class Store {
     /** On PostgreSQL: claims in one statement that skips rows other nodes are claiming. */
     private final boolean postgres;
 
+    /** The pool, for the PostgreSQL hot path (one statement, auto-commit, no JPA); null in tests on the embedded database. */
+    private final javax.sql.DataSource dataSource;
+
+    /**
+     * On PostgreSQL, the starts and the ends of instances on this node's runner threads, and the new
+     * requests of concurrent callers: each batch one round trip (starts, ends) or one transaction
+     * (enqueues), so that under load one commit serves many.
+     */
+    private final GroupCommit<Long, String> starts = new GroupCommit<>(256,
+            ids -> direct("mark " + ids.size() + " instance(s) running", c -> PostgresSql.markRunning(c, ids)));
+    private final GroupCommit<PostgresSql.Ending, Boolean> ends = new GroupCommit<>(256,
+            e -> direct("end " + e.size() + " instance(s)", c -> PostgresSql.end(c, e)));
+    private final GroupCommit<PostgresSql.Request, Map.Entry<Long, String>> enqueues = new GroupCommit<>(64,
+            requests -> direct("enqueue " + requests.size() + " instance(s)", c -> PostgresSql.enqueue(c, requests)));
+
     /**
      * @param schema only once the schema is at the changelog's version (nothing reads or writes a table before)
      */
-    /** The pool, for the PostgreSQL hot path (one statement, auto-commit, no JPA); null: through JPA's connection. */
-    private final javax.sql.DataSource dataSource;
-
     @Activate
     public Store(@Reference(target = "(osgi.unit.name=jqm)") EntityManagerFactory emf, @Reference Schema schema,
             @Reference(target = "(osgi.jndi.service.name=" + Database.NAME + ")") javax.sql.DataSource dataSource) {
@@ -74,42 +86,20 @@ public class Store {
         this.postgres = tx("inspect the database",
                 em -> jdbc(em, c -> "PostgreSQL".equals(c.getMetaData().getDatabaseProductName())));
         if (postgres) {
+            if (dataSource == null) {
+                throw new IllegalStateException("On PostgreSQL the store needs the connection pool");
+            }
             LOG.info("Database: PostgreSQL; claims with FOR UPDATE SKIP LOCKED on the waiting-instance index, enqueues notified");
         }
     }
 
-    /**
-     * How many batches of one kind run at once (each holds a pooled connection meanwhile). One: two
-     * showed no gain in the benchmarks (bench/NOTES.md), and one batch at a time makes the largest batches.
-     */
-    private static final int LANES = 1;
-
-    /**
-     * On PostgreSQL, the starts and the ends of instances on this node's runner threads, each batch
-     * one statement: under load, one round trip and one commit serve many instances.
-     */
-    private final GroupCommit<Long, String> starts = new GroupCommit<>(LANES, 256,
-            ids -> direct("mark instances " + ids + " running", c -> PostgresSql.markRunning(c, ids)));
-    private final GroupCommit<PostgresSql.Ending, Boolean> ends = new GroupCommit<>(LANES, 256,
-            e -> direct("end instances " + e.stream().map(PostgresSql.Ending::id).toList(), c -> PostgresSql.end(c, e)));
-
-    /**
-     * On PostgreSQL, the new requests of concurrent callers: each its own statement, a batch one
-     * transaction (one commit, so one wait for the disk, for all).
-     */
-    private final GroupCommit<PostgresSql.Request, Map.Entry<Long, String>> enqueues = new GroupCommit<>(LANES, 64,
-            requests -> direct("enqueue " + requests.size() + " instance(s)", c -> PostgresSql.enqueue(c, requests)));
-
-    /** A store without the pool: the PostgreSQL hot path runs on JPA's connection (tests). */
+    /** A store on the embedded database without the pool (tests outside OSGi). */
     public Store(EntityManagerFactory emf, Schema schema) {
         this(emf, schema, null);
     }
 
-    /** Runs one piece of JDBC work on its own, in auto-commit on a pooled connection (or in a JPA transaction without the pool). */
+    /** Runs one piece of JDBC work on its own, in auto-commit on a pooled connection (the PostgreSQL hot path). */
     private <T> T direct(String what, JdbcWork<T> work) {
-        if (dataSource == null) {
-            return tx(what, em -> jdbc(em, work));
-        }
         try (java.sql.Connection c = dataSource.getConnection()) {
             return work.apply(c);
         } catch (java.sql.SQLException e) {
