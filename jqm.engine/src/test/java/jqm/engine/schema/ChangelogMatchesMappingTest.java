@@ -8,7 +8,6 @@ import java.sql.DatabaseMetaData;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
-import java.sql.Statement;
 import java.sql.Types;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -22,7 +21,6 @@ import javax.persistence.EntityManager;
 import javax.persistence.EntityManagerFactory;
 import javax.persistence.Persistence;
 
-import org.junit.Assume;
 import org.junit.Test;
 
 /**
@@ -42,24 +40,8 @@ public class ChangelogMatchesMappingTest {
 
     @Test
     public void onPostgres() throws Exception {
-        String url = System.getenv("JQM_IT_PG_URL");
-        Assume.assumeTrue("no PostgreSQL for the tests (./test provides one)", url != null);
-        String user = System.getenv("JQM_IT_PG_USER");
-        String password = System.getenv("JQM_IT_PG_PASSWORD");
-        String a = "cl_" + UUID.randomUUID().toString().replace("-", "");
-        String b = "cl_" + UUID.randomUUID().toString().replace("-", "");
-        try (Connection c = DriverManager.getConnection(url, user, password); Statement s = c.createStatement()) {
-            s.execute("CREATE SCHEMA " + a);
-            s.execute("CREATE SCHEMA " + b);
-        }
-        try {
-            compare(props("org.postgresql.Driver", url + "?currentSchema=" + a, user, password, a),
-                    props("org.postgresql.Driver", url + "?currentSchema=" + b, user, password, b), a, b);
-        } finally {
-            try (Connection c = DriverManager.getConnection(url, user, password); Statement s = c.createStatement()) {
-                s.execute("DROP SCHEMA " + a + " CASCADE");
-                s.execute("DROP SCHEMA " + b + " CASCADE");
-            }
+        try (TestSchema a = TestSchema.create("cl"); TestSchema b = TestSchema.create("cl")) {
+            compare(a.unit(), b.unit(), a.name, b.name);
         }
     }
 

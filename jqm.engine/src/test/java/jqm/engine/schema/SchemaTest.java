@@ -3,9 +3,6 @@ package jqm.engine.schema;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertTrue;
 
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.Statement;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
@@ -14,7 +11,6 @@ import java.util.UUID;
 import javax.persistence.EntityManagerFactory;
 import javax.persistence.Persistence;
 
-import org.junit.Assume;
 import org.junit.Test;
 
 /**
@@ -46,26 +42,8 @@ public class SchemaTest {
 
     @Test
     public void onPostgres() throws Exception {
-        String url = System.getenv("JQM_IT_PG_URL");
-        Assume.assumeTrue("no PostgreSQL for the tests (./test provides one)", url != null);
-        String user = System.getenv("JQM_IT_PG_USER");
-        String password = System.getenv("JQM_IT_PG_PASSWORD");
-        String schema = "list_" + UUID.randomUUID().toString().replace("-", "");
-        try (Connection c = DriverManager.getConnection(url, user, password); Statement s = c.createStatement()) {
-            s.execute("CREATE SCHEMA " + schema);
-        }
-        Map<String, Object> p = new HashMap<>();
-        p.put("javax.persistence.jdbc.driver", "org.postgresql.Driver");
-        p.put("javax.persistence.jdbc.url", url + "?currentSchema=" + schema);
-        p.put("javax.persistence.jdbc.user", user);
-        p.put("javax.persistence.jdbc.password", password);
-        p.put("openjpa.jdbc.Schema", schema);
-        try {
-            check(p, true);
-        } finally {
-            try (Connection c = DriverManager.getConnection(url, user, password); Statement s = c.createStatement()) {
-                s.execute("DROP SCHEMA " + schema + " CASCADE");
-            }
+        try (TestSchema schema = TestSchema.create("list")) {
+            check(schema.unit(), true);
         }
     }
 }

@@ -20,7 +20,7 @@ public class GroupCommitTest {
     @Test
     public void concurrentCallersShareBatchesAndEachGetsItsOwnAnswer() throws Exception {
         List<Integer> sizes = Collections.synchronizedList(new ArrayList<>());
-        GroupCommit<Integer, Integer> g = new GroupCommit<>(2, 50, requests -> {
+        GroupCommit<Integer, Integer> g = new GroupCommit<>(50, requests -> {
             sizes.add(requests.size());
             try {
                 Thread.sleep(2); // a round trip: meanwhile others queue
@@ -51,7 +51,7 @@ public class GroupCommitTest {
 
     @Test
     public void aRefusedRequestFailsAloneAndAFailedBatchFailsItsCallers() {
-        GroupCommit<Integer, Integer> g = new GroupCommit<>(1, 10, requests -> {
+        GroupCommit<Integer, Integer> g = new GroupCommit<>(10, requests -> {
             if (requests.contains(-1)) {
                 throw new IllegalStateException("database down");
             }
