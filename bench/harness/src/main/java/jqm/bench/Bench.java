@@ -79,7 +79,51 @@ public final class Bench {
         pg.drop(db);
     }
 
+    /**
+     * bench.drainOnly=true: the one-node drain alone, for both engines, each drain with the CPU
+     * spent per job by the engine's JVM and by PostgreSQL (to see which side a change helps).
+     */
+    private void drainsOnly(int reps) throws Exception {
+        for (int rep = 0; rep < reps; rep++) {
+            String jqmDb = newDatabase();
+            try (JqmNode node = jqmNode(jqmDb, "jqm-a")) {
+                node.awaitReady();
+                drainJqm(jqmDb, "warmup", null);
+                for (int i = 0; i < 2; i++) {
+                    cpuPerJob(JQM, node.pid(), () -> drainJqm(jqmDb, "drain.1", "drain of 20,000 waiting no-op jobs, one node of 8 slots"));
+                }
+            }
+            pg.drop(jqmDb);
+            String db = peerDatabase();
+            try (Peer p = peer(db, "peer-a")) {
+                p.awaitReady();
+                drainPeer(db, "warmup", null);
+                for (int i = 0; i < 2; i++) {
+                    cpuPerJob(PEER, p.pid(), () -> drainPeer(db, "drain.1", "drain of 20,000 waiting no-op jobs, one node of 8 slots"));
+                }
+            }
+            pg.drop(db);
+        }
+    }
+
+    interface Work {
+        void run() throws Exception;
+    }
+
+    private void cpuPerJob(String engine, long pid, Work drain) throws Exception {
+        double jvm0 = Proc.cpuSeconds(pid);
+        double pg0 = Proc.cpuSecondsOfAll("postgres");
+        drain.run();
+        int n = size(20_000);
+        figures.add("drain.cpu.jvm", "drain: CPU of the engine's JVM per job", "ms", false, engine, (Proc.cpuSeconds(pid) - jvm0) * 1000 / n);
+        figures.add("drain.cpu.pg", "drain: CPU of PostgreSQL per job", "ms", false, engine, (Proc.cpuSecondsOfAll("postgres") - pg0) * 1000 / n);
+    }
+
     private void run(int reps) throws Exception {
+        if (Boolean.getBoolean("bench.drainOnly")) {
+            drainsOnly(reps);
+            return;
+        }
         if (Boolean.getBoolean("bench.profile")) {
             System.setProperty("bench.jfr", "true");
             profileDrain();
@@ -258,7 +302,8 @@ public final class Bench {
             c.commit();
         }
         long start = System.nanoTime();
-        awaitCount(db, "SELECT count(*) FROM jqm_history WHERE id >= " + first, n, 900_000);
+        // Counting what is left, as for the peer (the same cost on both sides, shrinking as the drain goes).
+        awaitCount(db, "SELECT " + n + " - count(*) FROM jqm_instance WHERE id >= " + first, n, 900_000);
         double ms = (System.nanoTime() - start) / 1_000_000.0;
         try (Connection c = pg.connect(db)) {
             long ended = pg.count(c, "SELECT count(*) FROM jqm_history WHERE state = 'ENDED' AND id BETWEEN " + first + " AND " + (first + n - 1));

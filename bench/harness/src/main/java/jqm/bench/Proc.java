@@ -20,6 +20,28 @@ final class Proc {
         return (Long.parseLong(f[11]) + Long.parseLong(f[12])) / TICKS_PER_SECOND;
     }
 
+    /** @return user + system CPU seconds used so far by every process named {@code comm} (PostgreSQL's: "postgres") */
+    static double cpuSecondsOfAll(String comm) throws IOException {
+        double total = 0;
+        try (java.util.stream.Stream<Path> procs = Files.list(Path.of("/proc"))) {
+            for (Path p : (Iterable<Path>) procs::iterator) {
+                String n = p.getFileName().toString();
+                if (!n.chars().allMatch(Character::isDigit)) {
+                    continue;
+                }
+                try {
+                    String stat = Files.readString(p.resolve("stat"));
+                    if (stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')')).equals(comm)) {
+                        total += cpuSeconds(Long.parseLong(n));
+                    }
+                } catch (IOException | RuntimeException e) {
+                    // the process ended meanwhile
+                }
+            }
+        }
+        return total;
+    }
+
     /** @return resident set size in MiB */
     static double rssMiB(long pid) throws IOException {
         for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {

@@ -38,6 +38,12 @@ final class PostgresSql {
      * The same statement first makes due SCHEDULED instances of the queue SUBMITTED (claimed at the
      * next poll: one statement sees one snapshot; the notify trigger wakes the pollers for them), and
      * answers each claimed instance with its job definition and parameters, in serving order.
+     * <p>
+     * The limit is written into the statement ({@link #claimSql(int)}), not bound: PostgreSQL then
+     * plans each variant once per connection and reuses that plan (a generic plan). With a bound
+     * limit, the generic plan assumes a tenth of the waiting rows is wanted (a scan and sort of all
+     * of them), so it is never chosen and the statement was planned again at every call: half of
+     * PostgreSQL's time in a drain.
      */
     static final String CLAIM = "WITH promoted AS (UPDATE jqm_instance SET state = 'SUBMITTED' WHERE queue_name = ? "
             + "AND state = 'SCHEDULED' AND run_after <= ? RETURNING id), "
@@ -45,7 +51,7 @@ final class PostgresSql {
             + "AND i.state = 'SUBMITTED' AND NOT EXISTS (SELECT 1 FROM jqm_job_definition d WHERE d.name = i.job_name "
             + "AND d.highlander AND EXISTS (SELECT 1 FROM jqm_instance r WHERE r.job_name = i.job_name "
             + "AND r.state IN ('ATTRIBUTED', 'RUNNING'))) "
-            + "ORDER BY i.priority DESC, i.queue_position, i.id LIMIT ? FOR UPDATE SKIP LOCKED), "
+            + "ORDER BY i.priority DESC, i.queue_position, i.id LIMIT %d FOR UPDATE SKIP LOCKED), "
             + "claimed AS (UPDATE jqm_instance u SET state = 'ATTRIBUTED', node_name = ?, attribution_date = ? FROM claimable "
             + "WHERE u.id = claimable.id RETURNING u.id, u.job_name, u.queue_name, u.parent_id, u.username, u.priority, u.queue_position) "
             + "SELECT c.id, c.job_name, c.queue_name, c.parent_id, c.username, d.max_run_time_s, d.kind, d.command, "
@@ -54,15 +60,26 @@ final class PostgresSql {
             + "(SELECT count(*) FROM promoted) FROM claimed c LEFT JOIN jqm_job_definition d ON d.name = c.job_name "
             + "ORDER BY c.priority DESC, c.queue_position, c.id";
 
+    /** The claim statements of the usual limits, made once. */
+    private static final String[] CLAIMS = java.util.stream.IntStream.rangeClosed(0, 64)
+            .mapToObj(n -> String.format(java.util.Locale.ROOT, CLAIM, n)).toArray(String[]::new);
+
+    /** @return the claim statement for at most {@code max} instances */
+    static String claimSql(int max) {
+        if (max < 1) {
+            throw new IllegalArgumentException("A claim is for at least one instance, not " + max);
+        }
+        return max < CLAIMS.length ? CLAIMS[max] : String.format(java.util.Locale.ROOT, CLAIM, max);
+    }
+
     static List<Claim> claim(Connection c, String queueName, String nodeName, int max) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(CLAIM)) {
+        try (PreparedStatement ps = c.prepareStatement(claimSql(max))) {
             Timestamp now = new Timestamp(System.currentTimeMillis());
             ps.setString(1, queueName);
             ps.setTimestamp(2, now);
             ps.setString(3, queueName);
-            ps.setInt(4, max);
-            ps.setString(5, nodeName);
-            ps.setTimestamp(6, now);
+            ps.setString(4, nodeName);
+            ps.setTimestamp(5, now);
             List<Claim> claims = new ArrayList<>();
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
@@ -84,9 +101,18 @@ final class PostgresSql {
         }
     }
 
+    /**
+     * The ids of a batch, hidden from the planner: {@code id = ANY(?)} lets the planner see the array
+     * of each call and plan it again every time (a plan for the batch's true size always looks
+     * cheaper than one reused for any size, so PostgreSQL never settles on the reusable, generic plan).
+     * Read through a sub-select, the array is unknown to every plan alike, and the first plan is kept.
+     */
+    private static final String IDS = "ANY((SELECT ?)::bigint[])";
+
     /** Marks attributed instances RUNNING, but those someone asked to kill. */
-    static final String MARK_RUNNING = "UPDATE jqm_instance SET state = 'RUNNING', start_date = ? WHERE id = ANY(?) AND NOT kill_requested RETURNING id";
-    static final String KILL_REASONS = "SELECT id, kill_reason FROM jqm_instance WHERE id = ANY(?)";
+    static final String MARK_RUNNING = "UPDATE jqm_instance SET state = 'RUNNING', start_date = ? WHERE id = " + IDS
+            + " AND NOT kill_requested RETURNING id";
+    static final String KILL_REASONS = "SELECT id, kill_reason FROM jqm_instance WHERE id = " + IDS;
 
     /** @return for each instance, null when it may run, else why not (as Store.markRunning) */
     static List<Object> markRunning(Connection c, List<Long> ids) throws SQLException {
@@ -124,33 +150,37 @@ final class PostgresSql {
      * row decides (when two end the same instance at once, the second moves nothing), the history row
      * is what it held.
      */
-    static final String END = "WITH moved AS (DELETE FROM jqm_instance WHERE id = ANY(?) RETURNING *) "
+    static final String END = "WITH moved AS (DELETE FROM jqm_instance WHERE id = " + IDS + " RETURNING *) "
             + "INSERT INTO jqm_history (id, job_name, queue_name, node_name, state, priority, username, session_id, application, module, "
             + "keyword1, keyword2, keyword3, email, parent_id, progress, enqueue_date, attribution_date, start_date, run_after, end_date) "
-            + "SELECT m.id, m.job_name, m.queue_name, m.node_name, f.state, m.priority, m.username, m.session_id, m.application, m.module, "
-            + "m.keyword1, m.keyword2, m.keyword3, m.email, m.parent_id, m.progress, m.enqueue_date, m.attribution_date, m.start_date, "
-            + "m.run_after, ? FROM moved m JOIN unnest(?::bigint[], ?::varchar[]) AS f(id, state) ON f.id = m.id RETURNING id";
+            + "SELECT m.id, m.job_name, m.queue_name, m.node_name, (?::varchar[])[array_position(?::bigint[], m.id)], m.priority, "
+            + "m.username, m.session_id, m.application, m.module, m.keyword1, m.keyword2, m.keyword3, m.email, m.parent_id, m.progress, "
+            + "m.enqueue_date, m.attribution_date, m.start_date, m.run_after, ? FROM moved m RETURNING id";
 
     /** An instance to end, with its final state. */
     record Ending(long id, String state) {
     }
 
-    /** @return for each instance, whether this call ended it */
+    /**
+     * @return for each instance, whether this call ended it (an instance twice in the batch, ended by
+     *         two threads at once, is ended once, with the first one's state: the second gets false)
+     */
     static List<Object> end(Connection c, List<Ending> endings) throws SQLException {
         java.util.Set<Long> moved = new java.util.HashSet<>();
         try (PreparedStatement ps = c.prepareStatement(END)) {
             Object[] ids = endings.stream().map(Ending::id).toArray();
-            ps.setArray(1, c.createArrayOf("bigint", ids));
-            ps.setTimestamp(2, new Timestamp(System.currentTimeMillis()));
-            ps.setArray(3, c.createArrayOf("bigint", ids));
-            ps.setArray(4, c.createArrayOf("varchar", endings.stream().map(Ending::state).toArray()));
+            java.sql.Array idArray = c.createArrayOf("bigint", ids);
+            ps.setArray(1, idArray);
+            ps.setArray(2, c.createArrayOf("varchar", endings.stream().map(Ending::state).toArray()));
+            ps.setArray(3, idArray);
+            ps.setTimestamp(4, new Timestamp(System.currentTimeMillis()));
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     moved.add(rs.getLong(1));
                 }
             }
         }
-        return endings.stream().map(e -> (Object) moved.contains(e.id())).toList();
+        return endings.stream().map(e -> (Object) moved.remove(e.id())).toList();
     }
 
     /**

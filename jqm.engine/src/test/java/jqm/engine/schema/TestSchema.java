@@ -14,7 +14,7 @@ import org.junit.Assume;
  * A PostgreSQL schema of a test's own, on the database the tests have (JQM_IT_PG_URL, USER and
  * PASSWORD, as ./test sets): the test is skipped without one. Closing drops the schema.
  */
-final class TestSchema implements AutoCloseable {
+public final class TestSchema implements AutoCloseable {
     final String url = System.getenv("JQM_IT_PG_URL");
     final String user = System.getenv("JQM_IT_PG_USER");
     final String password = System.getenv("JQM_IT_PG_PASSWORD");
@@ -28,21 +28,21 @@ final class TestSchema implements AutoCloseable {
         }
     }
 
-    static TestSchema create(String prefix) throws SQLException {
+    public static TestSchema create(String prefix) throws SQLException {
         return new TestSchema(prefix);
     }
 
     /** @return the URL of a connection working in this schema */
-    String schemaUrl() {
+    public String schemaUrl() {
         return url + "?currentSchema=" + name;
     }
 
-    Connection connect() throws SQLException {
+    public Connection connect() throws SQLException {
         return DriverManager.getConnection(schemaUrl(), user, password);
     }
 
     /** @return the properties of a persistence unit on this schema, as a node would have them */
-    Map<String, Object> unit() {
+    public Map<String, Object> unit() {
         Map<String, Object> p = new HashMap<>();
         p.put("javax.persistence.jdbc.driver", "org.postgresql.Driver");
         p.put("javax.persistence.jdbc.url", schemaUrl());

@@ -1,0 +1,118 @@
+package jqm.engine.store;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertTrue;
+
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+
+import javax.persistence.EntityManagerFactory;
+import javax.persistence.Persistence;
+
+import org.junit.After;
+import org.junit.Before;
+import org.junit.Test;
+
+import jqm.engine.schema.Schema;
+import jqm.engine.schema.TestSchema;
+
+/**
+ * The PostgreSQL hot path's statements on a real PostgreSQL (skipped without one; ./test provides
+ * it): what they do, and that PostgreSQL plans each once per connection and reuses the plan, rather
+ * than planning it again at every call (which took half of the database's time in a drain).
+ */
+public class PostgresSqlTest {
+    private TestSchema schema;
+    private EntityManagerFactory emf;
+    private Connection c;
+
+    @Before
+    public void database() throws Exception {
+        schema = TestSchema.create("hot");
+        emf = Persistence.createEntityManagerFactory("jqm", schema.unit());
+        new Schema(emf); // the schema from the changelog, as a node makes it
+        c = schema.connect();
+        try (Statement s = c.createStatement()) {
+            s.executeUpdate("INSERT INTO jqm_instance (id, job_name, queue_name, state, priority, enqueue_date, kill_requested, queue_position) "
+                    + "SELECT g, 'Job', 'DEFAULT', 'SUBMITTED', 0, now(), false, g FROM generate_series(1, 1000) g");
+            s.execute("ANALYZE jqm_instance");
+        }
+    }
+
+    @After
+    public void close() throws Exception {
+        if (c != null) {
+            c.close();
+        }
+        if (emf != null) {
+            emf.close();
+        }
+        if (schema != null) {
+            schema.close();
+        }
+    }
+
+    @Test
+    public void claimStartAndEndAreEachPlannedOnceAndTheirPlansReused() throws Exception {
+        List<Long> done = new ArrayList<>();
+        for (int round = 0; round < 60; round++) {
+            List<Claim> claims = PostgresSql.claim(c, "DEFAULT", "n0", 1 + round % 3);
+            assertEquals("claimed in serving order", 1 + round % 3, claims.size());
+            List<Long> ids = claims.stream().map(Claim::id).toList();
+            for (Long id : ids) {
+                assertEquals("claimed in serving order", (long) done.size() + 1 + ids.indexOf(id), (long) id);
+            }
+            assertEquals(java.util.Collections.nCopies(ids.size(), null), PostgresSql.markRunning(c, ids));
+            List<PostgresSql.Ending> endings = ids.stream().map(id -> new PostgresSql.Ending(id, id % 2 == 0 ? "ENDED" : "CRASHED")).toList();
+            assertEquals(java.util.Collections.nCopies(ids.size(), true), PostgresSql.end(c, endings));
+            done.addAll(ids);
+        }
+        try (Statement s = c.createStatement();
+                ResultSet r = s.executeQuery("SELECT count(*), count(*) FILTER (WHERE state = 'ENDED' AND id % 2 = 0 "
+                        + "OR state = 'CRASHED' AND id % 2 = 1), count(*) FILTER (WHERE start_date IS NOT NULL AND end_date IS NOT NULL "
+                        + "AND node_name = 'n0') FROM jqm_history")) {
+            r.next();
+            assertEquals("moved to history", done.size(), r.getInt(1));
+            assertEquals("each with its own final state", done.size(), r.getInt(2));
+            assertEquals("with its node and dates", done.size(), r.getInt(3));
+        }
+        try (Statement s = c.createStatement();
+                ResultSet r = s.executeQuery("SELECT statement, generic_plans, custom_plans FROM pg_prepared_statements "
+                        + "WHERE statement LIKE '%jqm_instance%'")) {
+            int statements = 0;
+            while (r.next()) {
+                statements++;
+                assertTrue("a reused plan for " + r.getString(1) + " (generic " + r.getLong(2) + ", custom " + r.getLong(3) + ")",
+                        r.getLong(2) > 0);
+            }
+            // the claims of 1, 2 and 3 instances are three statements (the limit is written in), plus start and end
+            assertEquals("hot path statements prepared on this connection", 5, statements);
+        }
+    }
+
+    @Test
+    public void anInstanceEndedTwiceInOneBatchIsEndedOnceWithTheFirstState() throws Exception {
+        long id = PostgresSql.claim(c, "DEFAULT", "n0", 1).get(0).id();
+        PostgresSql.markRunning(c, List.of(id));
+        assertEquals(List.of(true, false),
+                PostgresSql.end(c, List.of(new PostgresSql.Ending(id, "KILLED"), new PostgresSql.Ending(id, "ENDED"))));
+        assertEquals(List.of(false), PostgresSql.end(c, List.of(new PostgresSql.Ending(id, "ENDED"))));
+        try (Statement s = c.createStatement(); ResultSet r = s.executeQuery("SELECT state FROM jqm_history WHERE id = " + id)) {
+            assertTrue(r.next());
+            assertEquals("KILLED", r.getString(1));
+        }
+    }
+
+    @Test
+    public void aKillRequestedBeforeTheStartIsAnsweredWithItsReason() throws Exception {
+        List<Long> ids = PostgresSql.claim(c, "DEFAULT", "n0", 2).stream().map(Claim::id).toList();
+        try (Statement s = c.createStatement()) {
+            s.executeUpdate("UPDATE jqm_instance SET kill_requested = true, kill_reason = 'stop it' WHERE id = " + ids.get(1));
+        }
+        List<Object> answers = PostgresSql.markRunning(c, ids);
+        assertEquals(java.util.Arrays.asList(null, "stop it"), answers);
+    }
+}
