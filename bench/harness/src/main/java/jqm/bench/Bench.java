@@ -80,26 +80,55 @@ public final class Bench {
     }
 
     /**
-     * bench.drainOnly=true: the one-node drain alone, for both engines, each drain with the CPU
-     * spent per job by the engine's JVM and by PostgreSQL (to see which side a change helps).
+     * bench.focus=drain or enqueue: that figure alone (one node), for both engines, each measure with
+     * the CPU spent per job by the engine's JVM and by PostgreSQL (to see which side a change helps).
      */
-    private void drainsOnly(int reps) throws Exception {
+    private void focus(String what, int reps) throws Exception {
         for (int rep = 0; rep < reps; rep++) {
             String jqmDb = newDatabase();
             try (JqmNode node = jqmNode(jqmDb, "jqm-a")) {
                 node.awaitReady();
-                drainJqm(jqmDb, "warmup", null);
-                for (int i = 0; i < 2; i++) {
-                    cpuPerJob(JQM, node.pid(), () -> drainJqm(jqmDb, "drain.1", "drain of 20,000 waiting no-op jobs, one node of 8 slots"));
+                awaitQueue(jqmDb, "sink");
+                if (what.equals("drain")) {
+                    drainJqm(jqmDb, "warmup", null);
+                    for (int i = 0; i < 2; i++) {
+                        cpuPerJob(JQM, node.pid(), size(20_000),
+                                () -> drainJqm(jqmDb, "drain.1", "drain of 20,000 waiting no-op jobs, one node of 8 slots"));
+                    }
+                } else {
+                    for (int threads : new int[] { 4, 1, 4 }) {
+                        int n = size(threads == 1 ? 5_000 : 10_000);
+                        cpuPerJob(JQM, node.pid(), n, () -> {
+                            JsonNode r = JSON.readTree(node.driver("op", "enqueue", "n", Integer.toString(n), "threads", Integer.toString(threads)));
+                            figures.add("enqueue.java." + threads, "enqueue through the Java client, " + threads + " thread(s)", "/s", true, JQM,
+                                    n * 1000.0 / r.get("ms").asDouble());
+                        });
+                        checkAndClean(jqmDb, "SELECT count(*) FROM jqm_instance WHERE queue_name = 'sink'", n,
+                                "DELETE FROM jqm_instance WHERE queue_name = 'sink'");
+                    }
                 }
             }
             pg.drop(jqmDb);
             String db = peerDatabase();
             try (Peer p = peer(db, "peer-a")) {
                 p.awaitReady();
-                drainPeer(db, "warmup", null);
-                for (int i = 0; i < 2; i++) {
-                    cpuPerJob(PEER, p.pid(), () -> drainPeer(db, "drain.1", "drain of 20,000 waiting no-op jobs, one node of 8 slots"));
+                if (what.equals("drain")) {
+                    drainPeer(db, "warmup", null);
+                    for (int i = 0; i < 2; i++) {
+                        cpuPerJob(PEER, p.pid(), size(20_000),
+                                () -> drainPeer(db, "drain.1", "drain of 20,000 waiting no-op jobs, one node of 8 slots"));
+                    }
+                } else {
+                    for (int threads : new int[] { 4, 1, 4 }) {
+                        int n = size(threads == 1 ? 5_000 : 10_000);
+                        cpuPerJob(PEER, p.pid(), n, () -> {
+                            JsonNode r = JSON.readTree(p.command("enqueue " + n + " " + threads));
+                            figures.add("enqueue.java." + threads, "enqueue through the Java client, " + threads + " thread(s)", "/s", true, PEER,
+                                    n * 1000.0 / r.get("ms").asDouble());
+                        });
+                        checkAndClean(db, "SELECT count(*) FROM scheduled_tasks WHERE execution_time > now() + interval '1 hour'", n,
+                                "DELETE FROM scheduled_tasks WHERE execution_time > now() + interval '1 hour'");
+                    }
                 }
             }
             pg.drop(db);
@@ -110,18 +139,17 @@ public final class Bench {
         void run() throws Exception;
     }
 
-    private void cpuPerJob(String engine, long pid, Work drain) throws Exception {
+    private void cpuPerJob(String engine, long pid, int jobs, Work work) throws Exception {
         double jvm0 = Proc.cpuSeconds(pid);
         double pg0 = Proc.cpuSecondsOfAll("postgres");
-        drain.run();
-        int n = size(20_000);
-        figures.add("drain.cpu.jvm", "drain: CPU of the engine's JVM per job", "ms", false, engine, (Proc.cpuSeconds(pid) - jvm0) * 1000 / n);
-        figures.add("drain.cpu.pg", "drain: CPU of PostgreSQL per job", "ms", false, engine, (Proc.cpuSecondsOfAll("postgres") - pg0) * 1000 / n);
+        work.run();
+        figures.add("cpu.jvm", "CPU of the engine's JVM per job", "ms", false, engine, (Proc.cpuSeconds(pid) - jvm0) * 1000 / jobs);
+        figures.add("cpu.pg", "CPU of PostgreSQL per job", "ms", false, engine, (Proc.cpuSecondsOfAll("postgres") - pg0) * 1000 / jobs);
     }
 
     private void run(int reps) throws Exception {
-        if (Boolean.getBoolean("bench.drainOnly")) {
-            drainsOnly(reps);
+        if (!System.getProperty("bench.focus", "").isEmpty()) {
+            focus(System.getProperty("bench.focus"), reps);
             return;
         }
         if (Boolean.getBoolean("bench.profile")) {

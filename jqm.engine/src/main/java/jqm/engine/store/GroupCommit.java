@@ -41,8 +41,11 @@ final class GroupCommit<Q, A> {
         }
     }
 
-    /** How long a caller waiting for another's batch sleeps at most before it looks again (ns). */
-    private static final long WAIT_NS = 200_000;
+    /**
+     * How long a waiting caller sleeps at most before it looks again (ns): only a safety net, since
+     * callers are woken when their request is done, and the first waiting one when a batch ends.
+     */
+    private static final long WAIT_NS = 5_000_000;
 
     private final ConcurrentLinkedQueue<Pending<Q, A>> queue = new ConcurrentLinkedQueue<>();
     private final ReentrantLock lock = new ReentrantLock();
@@ -72,9 +75,14 @@ final class GroupCommit<Q, A> {
                 } finally {
                     lock.unlock();
                 }
+                // Requests queued while this batch ran: their callers sleep; the first runs the next batch.
+                Pending<Q, A> next = queue.peek();
+                if (next != null) {
+                    java.util.concurrent.locks.LockSupport.unpark(next.caller);
+                }
             } else {
-                // Another caller runs a batch: it wakes this one when its request is done; a request
-                // queued after that batch was taken is run by whoever gets the lock next, maybe this one.
+                // Another caller runs a batch: it wakes this one when its request is done, or when it
+                // is done with the lock and this one's request is first in line for the next batch.
                 java.util.concurrent.locks.LockSupport.parkNanos(this, WAIT_NS);
             }
         }

@@ -183,61 +183,63 @@ final class PostgresSql {
         return endings.stream().map(e -> (Object) moved.remove(e.id())).toList();
     }
 
+    /** An array parameter read through a sub-select, so that plans do not depend on it (see {@link #IDS}). */
+    private static String array(String type) {
+        return "(SELECT ?::" + type + "[])";
+    }
+
     /**
-     * A new request in one statement: its job definition (its default queue when the request names
-     * none), the queue's existence, the instance with the next id, its parameters (the definition's
-     * defaults, overridden by the request's). Nothing is written, and no row comes back, when the
-     * definition or the queue is unknown, or the definition is a highlander (the caller's portable
-     * path then says why, or applies the highlander rule).
+     * New requests, any number, in one statement: each one's job definition (its default queue when
+     * the request names none), its queue's existence, the instance with the next id, its parameters
+     * (the definition's defaults, overridden by the request's). The requests come as one array per
+     * field (and the given parameters as three flat arrays: request, name, value). Nothing is written
+     * for a request whose definition or queue is unknown, or whose definition is a highlander: it gets
+     * no row back, and the caller's portable path says why, or applies the highlander rule.
      */
-    static final String ENQUEUE = "WITH jd AS (SELECT d.default_queue, d.highlander FROM jqm_job_definition d WHERE d.name = ?), "
-            + "target AS (SELECT COALESCE(?, jd.default_queue) AS queue FROM jd WHERE NOT jd.highlander "
-            + "AND EXISTS (SELECT 1 FROM jqm_queue q WHERE q.name = COALESCE(?, jd.default_queue))), "
+    static final String ENQUEUE = "WITH req AS (SELECT * FROM unnest(" + array("int") + ", " + array("varchar") + ", "
+            + array("varchar") + ", " + array("varchar") + ", " + array("int") + ", " + array("varchar") + ", " + array("varchar") + ", "
+            + array("varchar") + ", " + array("varchar") + ", " + array("varchar") + ", " + array("varchar") + ", " + array("varchar")
+            + ", " + array("varchar") + ", " + array("bigint") + ", " + array("timestamp") + ", " + array("bigint") + ") "
+            + "AS r(o, job, queue, state, priority, username, session_id, application, module, k1, k2, k3, email, parent_id, run_after, pos)), "
+            + "numbered AS MATERIALIZED (SELECT nextval('jqm_instance_seq') AS id, t.* FROM (SELECT r.*, COALESCE(r.queue, d.default_queue) AS q "
+            + "FROM req r JOIN jqm_job_definition d ON d.name = r.job WHERE NOT d.highlander "
+            + "AND EXISTS (SELECT 1 FROM jqm_queue q WHERE q.name = COALESCE(r.queue, d.default_queue)) ORDER BY r.o) t), "
             + "ins AS (INSERT INTO jqm_instance (id, job_name, queue_name, state, priority, username, session_id, application, module, "
             + "keyword1, keyword2, keyword3, email, parent_id, enqueue_date, run_after, kill_requested, queue_position) "
-            + "SELECT nextval('jqm_instance_seq'), ?, target.queue, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, false, ? FROM target "
-            + "RETURNING id, queue_name), "
-            + "given AS (SELECT * FROM unnest(?::varchar[], ?::varchar[]) WITH ORDINALITY AS g(k, v, o)), "
+            + "SELECT n.id, n.job, n.q, n.state, n.priority, n.username, n.session_id, n.application, n.module, n.k1, n.k2, n.k3, n.email, "
+            + "n.parent_id, ?, n.run_after, false, n.pos FROM numbered n), "
+            + "given AS (SELECT * FROM unnest(" + array("int") + ", " + array("varchar") + ", " + array("varchar") + ") WITH ORDINALITY AS g(o, k, v, rank)), "
             + "prm AS (INSERT INTO jqm_instance_parameter (id, instance_id, param_name, param_value) "
-            + "SELECT nextval('jqm_instance_parameter_seq'), ins.id, x.k, x.v FROM ins, "
-            + "(SELECT p.param_name AS k, p.param_value AS v, p.id AS o, 0 AS g FROM jqm_job_definition_parameter p WHERE p.job_name = ? "
-            + "AND NOT EXISTS (SELECT 1 FROM given WHERE given.k = p.param_name) UNION ALL SELECT k, v, o, 1 FROM given ORDER BY g, o) x) "
-            + "SELECT id, queue_name FROM ins";
+            + "SELECT nextval('jqm_instance_parameter_seq'), x.id, x.k, x.v FROM "
+            + "(SELECT n.id, p.param_name AS k, p.param_value AS v, 0 AS g, p.id AS rank FROM numbered n "
+            + "JOIN jqm_job_definition_parameter p ON p.job_name = n.job "
+            + "WHERE NOT EXISTS (SELECT 1 FROM given WHERE given.o = n.o AND given.k = p.param_name) "
+            + "UNION ALL SELECT n.id, given.k, given.v, 1, given.rank FROM numbered n JOIN given ON given.o = n.o ORDER BY 1, 4, 5) x) "
+            + "SELECT o, id, q FROM numbered";
 
     /** A new request: the instance's fields, its parameters, its place in its queue. */
     record Request(Instance data, Map<String, String> parameters, long position) {
     }
 
     /**
-     * Several new requests in one transaction (one statement each), committed together. When that
-     * fails, each is tried again on its own, so that a request the database refuses fails alone.
+     * New requests in one statement, committed together. When that fails, each is tried again on its
+     * own, so that a request the database refuses fails alone.
      *
      * @return for each, the new instance's id and queue, null when the portable path must handle it,
      *         or its own failure
      */
     static List<Object> enqueue(Connection c, List<Request> requests) throws SQLException {
-        if (requests.size() == 1) {
-            Request r = requests.get(0);
-            return java.util.Collections.singletonList(enqueue(c, r.data(), r.parameters(), r.position()));
-        }
-        boolean autoCommit = c.getAutoCommit();
-        c.setAutoCommit(false);
         try {
-            List<Object> done = new ArrayList<>(requests.size());
-            for (Request r : requests) {
-                done.add(enqueue(c, r.data(), r.parameters(), r.position()));
-            }
-            c.commit();
-            return done;
+            return insert(c, requests);
         } catch (SQLException e) {
-            c.rollback();
-        } finally {
-            c.setAutoCommit(autoCommit);
+            if (requests.size() == 1) {
+                throw e;
+            }
         }
         List<Object> done = new ArrayList<>(requests.size());
         for (Request r : requests) {
             try {
-                done.add(enqueue(c, r.data(), r.parameters(), r.position()));
+                done.add(insert(c, List.of(r)).get(0));
             } catch (SQLException e) {
                 done.add(new GroupCommit.Refused(new StoreException("Database failure while trying to enqueue a " + r.data().getJobName()
                         + " instance: " + e.getMessage(), e)));
@@ -246,39 +248,70 @@ final class PostgresSql {
         return done;
     }
 
-    /** @return the new instance's id and queue, or null when the portable path must handle the request */
-    static Map.Entry<Long, String> enqueue(Connection c, Instance data, Map<String, String> params, long position) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(ENQUEUE)) {
-            int k = 1;
-            ps.setString(k++, data.getJobName());
-            ps.setString(k++, data.getQueueName());
-            ps.setString(k++, data.getQueueName());
-            ps.setString(k++, data.getJobName());
-            ps.setString(k++, (data.getState() == null ? jqm.api.client.State.SUBMITTED : data.getState()).name());
-            ps.setInt(k++, data.getPriority());
-            ps.setString(k++, data.getUsername());
-            ps.setString(k++, data.getSessionId());
-            ps.setString(k++, data.getApplication());
-            ps.setString(k++, data.getModule());
-            ps.setString(k++, data.getKeyword1());
-            ps.setString(k++, data.getKeyword2());
-            ps.setString(k++, data.getKeyword3());
-            ps.setString(k++, data.getEmail());
-            if (data.getParentId() == null) {
-                ps.setNull(k++, java.sql.Types.BIGINT);
-            } else {
-                ps.setLong(k++, data.getParentId());
-            }
-            ps.setTimestamp(k++, new Timestamp(System.currentTimeMillis()));
-            ps.setTimestamp(k++, data.getRunAfter() == null ? null : new Timestamp(data.getRunAfter().getTime()));
-            ps.setLong(k++, position);
-            ps.setArray(k++, c.createArrayOf("varchar", params.keySet().toArray()));
-            ps.setArray(k++, c.createArrayOf("varchar", params.values().toArray()));
-            ps.setString(k, data.getJobName());
-            try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? Map.entry(rs.getLong(1), rs.getString(2)) : null;
+    /** @return for each request, the new instance's id and queue, or null when the portable path must handle it */
+    private static List<Object> insert(Connection c, List<Request> requests) throws SQLException {
+        int n = requests.size();
+        Object[] o = new Object[n];
+        Object[] job = new Object[n];
+        Object[] queue = new Object[n];
+        Object[] state = new Object[n];
+        Object[] priority = new Object[n];
+        Object[][] text = new Object[8][n];
+        Object[] parent = new Object[n];
+        Object[] runAfter = new Object[n];
+        Object[] position = new Object[n];
+        List<Object> po = new ArrayList<>();
+        List<Object> pk = new ArrayList<>();
+        List<Object> pv = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            Request r = requests.get(i);
+            Instance d = r.data();
+            o[i] = i;
+            job[i] = d.getJobName();
+            queue[i] = d.getQueueName();
+            state[i] = (d.getState() == null ? jqm.api.client.State.SUBMITTED : d.getState()).name();
+            priority[i] = d.getPriority();
+            text[0][i] = d.getUsername();
+            text[1][i] = d.getSessionId();
+            text[2][i] = d.getApplication();
+            text[3][i] = d.getModule();
+            text[4][i] = d.getKeyword1();
+            text[5][i] = d.getKeyword2();
+            text[6][i] = d.getKeyword3();
+            text[7][i] = d.getEmail();
+            parent[i] = d.getParentId();
+            runAfter[i] = d.getRunAfter() == null ? null : new Timestamp(d.getRunAfter().getTime());
+            position[i] = r.position();
+            for (Map.Entry<String, String> p : r.parameters().entrySet()) {
+                po.add(i);
+                pk.add(p.getKey());
+                pv.add(p.getValue());
             }
         }
+        try (PreparedStatement ps = c.prepareStatement(ENQUEUE)) {
+            int k = 1;
+            ps.setArray(k++, c.createArrayOf("int4", o));
+            ps.setArray(k++, c.createArrayOf("varchar", job));
+            ps.setArray(k++, c.createArrayOf("varchar", queue));
+            ps.setArray(k++, c.createArrayOf("varchar", state));
+            ps.setArray(k++, c.createArrayOf("int4", priority));
+            for (Object[] t : text) {
+                ps.setArray(k++, c.createArrayOf("varchar", t));
+            }
+            ps.setArray(k++, c.createArrayOf("int8", parent));
+            ps.setArray(k++, c.createArrayOf("timestamp", runAfter));
+            ps.setArray(k++, c.createArrayOf("int8", position));
+            ps.setTimestamp(k++, new Timestamp(System.currentTimeMillis()));
+            ps.setArray(k++, c.createArrayOf("int4", po.toArray()));
+            ps.setArray(k++, c.createArrayOf("varchar", pk.toArray()));
+            ps.setArray(k, c.createArrayOf("varchar", pv.toArray()));
+            Object[] answers = new Object[n];
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    answers[rs.getInt(1)] = Map.entry(rs.getLong(2), rs.getString(3));
+                }
+            }
+            return java.util.Arrays.asList(answers);
+        }
     }
-
 }

@@ -8,6 +8,7 @@ import java.sql.ResultSet;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 import javax.persistence.EntityManagerFactory;
 import javax.persistence.Persistence;
@@ -38,6 +39,7 @@ public class PostgresSqlTest {
         try (Statement s = c.createStatement()) {
             s.executeUpdate("INSERT INTO jqm_instance (id, job_name, queue_name, state, priority, enqueue_date, kill_requested, queue_position) "
                     + "SELECT g, 'Job', 'DEFAULT', 'SUBMITTED', 0, now(), false, g FROM generate_series(1, 1000) g");
+            s.execute("SELECT setval('jqm_instance_seq', 100000)"); // new requests after these
             s.execute("ANALYZE jqm_instance");
         }
     }
@@ -114,5 +116,96 @@ public class PostgresSqlTest {
         }
         List<Object> answers = PostgresSql.markRunning(c, ids);
         assertEquals(java.util.Arrays.asList(null, "stop it"), answers);
+    }
+
+    private static PostgresSql.Request request(String job, String queue, Map<String, String> params) {
+        jqm.engine.model.Instance i = new jqm.engine.model.Instance();
+        i.setJobName(job);
+        i.setQueueName(queue);
+        i.setPriority(3);
+        i.setKeyword1("k1");
+        return new PostgresSql.Request(i, params, 7);
+    }
+
+    @Test
+    public void manyRequestsInOneStatementEachWithItsDefaultsOverriddenByItsOwnParameters() throws Exception {
+        try (Statement s = c.createStatement()) {
+            s.executeUpdate("INSERT INTO jqm_queue (id, name) VALUES (1, 'DEFAULT'), (2, 'other')");
+            s.executeUpdate("INSERT INTO jqm_job_definition (id, name, kind, default_queue, highlander, configured) VALUES "
+                    + "(1, 'Job', 'JAVA', 'DEFAULT', false, false), (2, 'Solo', 'JAVA', 'DEFAULT', true, false), "
+                    + "(3, 'Lost', 'JAVA', 'nowhere', false, false)");
+            s.executeUpdate("INSERT INTO jqm_job_definition_parameter (id, job_name, param_name, param_value) VALUES "
+                    + "(1, 'Job', 'a', 'default a'), (2, 'Job', 'b', 'default b')");
+        }
+        Map<String, String> given = new java.util.LinkedHashMap<>();
+        given.put("b", "given b");
+        given.put("c", "given c");
+        List<Object> answers = PostgresSql.enqueue(c, List.of(request("Job", null, Map.of()), request("Unknown", null, Map.of()),
+                request("Job", "other", given), request("Solo", null, Map.of()), request("Lost", null, Map.of()),
+                request("Job", "none", Map.of())));
+        assertEquals(6, answers.size());
+        @SuppressWarnings("unchecked")
+        Map.Entry<Long, String> first = (Map.Entry<Long, String>) answers.get(0);
+        @SuppressWarnings("unchecked")
+        Map.Entry<Long, String> third = (Map.Entry<Long, String>) answers.get(2);
+        assertEquals("the definition's default queue", "DEFAULT", first.getValue());
+        assertEquals("the queue asked for", "other", third.getValue());
+        assertTrue("ids in the requests' order", first.getKey() < third.getKey());
+        assertEquals("unknown definition, highlander, unknown queues: left to the portable path",
+                java.util.Arrays.asList(null, null, null, null),
+                java.util.Arrays.asList(answers.get(1), answers.get(3), answers.get(4), answers.get(5)));
+        try (Statement s = c.createStatement();
+                ResultSet r = s.executeQuery("SELECT i.id, i.state, i.priority, i.keyword1, i.queue_position, i.enqueue_date IS NOT NULL, "
+                        + "string_agg(p.param_name || '=' || p.param_value, ',' ORDER BY p.id) FROM jqm_instance i "
+                        + "LEFT JOIN jqm_instance_parameter p ON p.instance_id = i.id WHERE i.id IN (" + first.getKey() + ", " + third.getKey()
+                        + ") GROUP BY i.id ORDER BY i.id")) {
+            assertTrue(r.next());
+            assertEquals("SUBMITTED 3 k1 7 true a=default a,b=default b", r.getString(2) + " " + r.getInt(3) + " " + r.getString(4) + " "
+                    + r.getLong(5) + " " + r.getBoolean(6) + " " + r.getString(7));
+            assertTrue(r.next());
+            assertEquals("defaults first, then the request's own, which override them", "a=default a,b=given b,c=given c", r.getString(7));
+            assertTrue(!r.next());
+        }
+        try (Statement s = c.createStatement();
+                ResultSet r = s.executeQuery("SELECT count(*) FROM jqm_instance WHERE id > 100000")) {
+            r.next();
+            assertEquals("nothing written for the refused ones", 2, r.getInt(1));
+        }
+    }
+
+    @Test
+    public void aRequestTheDatabaseRefusesFailsAloneInItsBatch() throws Exception {
+        try (Statement s = c.createStatement()) {
+            s.executeUpdate("INSERT INTO jqm_queue (id, name) VALUES (1, 'DEFAULT')");
+            s.executeUpdate("INSERT INTO jqm_job_definition (id, name, kind, default_queue, highlander, configured) VALUES "
+                    + "(1, 'Job', 'JAVA', 'DEFAULT', false, false)");
+        }
+        PostgresSql.Request tooLong = request("Job", null, Map.of());
+        tooLong.data().setKeyword1("x".repeat(500));
+        List<Object> answers = PostgresSql.enqueue(c, List.of(request("Job", null, Map.of()), tooLong, request("Job", null, Map.of())));
+        assertTrue(answers.get(0) instanceof Map.Entry);
+        assertTrue(answers.get(1) instanceof GroupCommit.Refused);
+        assertTrue(answers.get(2) instanceof Map.Entry);
+    }
+
+    @Test
+    public void theEnqueueIsPlannedOnceAndItsPlanReused() throws Exception {
+        try (Statement s = c.createStatement()) {
+            s.executeUpdate("INSERT INTO jqm_queue (id, name) VALUES (1, 'DEFAULT')");
+            s.executeUpdate("INSERT INTO jqm_job_definition (id, name, kind, default_queue, highlander, configured) VALUES "
+                    + "(1, 'Job', 'JAVA', 'DEFAULT', false, false)");
+        }
+        for (int round = 0; round < 20; round++) {
+            List<PostgresSql.Request> batch = new ArrayList<>();
+            for (int i = 0; i <= round % 4; i++) {
+                batch.add(request("Job", null, i % 2 == 0 ? Map.of() : Map.of("p" + i, "v")));
+            }
+            assertTrue(PostgresSql.enqueue(c, batch).stream().allMatch(a -> a instanceof Map.Entry));
+        }
+        try (Statement s = c.createStatement();
+                ResultSet r = s.executeQuery("SELECT generic_plans, custom_plans FROM pg_prepared_statements WHERE statement LIKE '%jqm_instance_seq%'")) {
+            assertTrue("the enqueue prepared on this connection", r.next());
+            assertTrue("a reused plan (generic " + r.getLong(1) + ", custom " + r.getLong(2) + ")", r.getLong(1) > 0);
+        }
     }
 }
