@@ -109,27 +109,74 @@ final class PostgresSql {
      */
     private static final String IDS = "ANY((SELECT ?)::bigint[])";
 
-    /** Marks attributed instances RUNNING, but those someone asked to kill. */
-    static final String MARK_RUNNING = "UPDATE jqm_instance SET state = 'RUNNING', start_date = ? WHERE id = " + IDS
-            + " AND NOT kill_requested RETURNING id";
+    /**
+     * Starts and ends of instances in one statement (the runners of a node start and end instances
+     * at the same moments; one round trip and one commit serve both). A start marks an attributed
+     * instance RUNNING with its start date, unless someone asked to kill it. An end moves an instance
+     * to history with its final state: the delete of the live row decides (when two end the same
+     * instance at once, the second moves nothing); the history row is what it held.
+     */
+    static final String TRANSITION = "WITH started AS (UPDATE jqm_instance SET state = 'RUNNING', start_date = ? WHERE id = " + IDS
+            + " AND NOT kill_requested RETURNING id), "
+            + "moved AS (DELETE FROM jqm_instance WHERE id = " + IDS + " RETURNING *), "
+            + "ended AS (INSERT INTO jqm_history (id, job_name, queue_name, node_name, state, priority, username, session_id, application, "
+            + "module, keyword1, keyword2, keyword3, email, parent_id, progress, enqueue_date, attribution_date, start_date, run_after, end_date) "
+            + "SELECT m.id, m.job_name, m.queue_name, m.node_name, (?::varchar[])[array_position(?::bigint[], m.id)], m.priority, "
+            + "m.username, m.session_id, m.application, m.module, m.keyword1, m.keyword2, m.keyword3, m.email, m.parent_id, m.progress, "
+            + "m.enqueue_date, m.attribution_date, m.start_date, m.run_after, ? FROM moved m RETURNING id) "
+            + "SELECT id, true FROM started UNION ALL SELECT id, false FROM ended";
     static final String KILL_REASONS = "SELECT id, kill_reason FROM jqm_instance WHERE id = " + IDS;
 
-    /** @return for each instance, null when it may run, else why not (as Store.markRunning) */
-    static List<Object> markRunning(Connection c, List<Long> ids) throws SQLException {
+    /** The start of an instance ({@code endState} null), or its end with that final state. */
+    record Transition(long id, String endState) {
+        static Transition start(long id) {
+            return new Transition(id, null);
+        }
+
+        static Transition end(long id, String state) {
+            return new Transition(id, state);
+        }
+    }
+
+    /**
+     * @return for each start, null when the instance may run, else why not (as Store.markRunning); for
+     *         each end, whether this call ended it (an instance twice in the batch, ended by two
+     *         threads at once, is ended once, with the first one's state: the second gets false)
+     */
+    static List<Object> transition(Connection c, List<Transition> batch) throws SQLException {
+        List<Object> starts = new ArrayList<>();
+        List<Object> ends = new ArrayList<>();
+        List<Object> endStates = new ArrayList<>();
+        for (Transition t : batch) {
+            if (t.endState() == null) {
+                starts.add(t.id());
+            } else {
+                ends.add(t.id());
+                endStates.add(t.endState());
+            }
+        }
         java.util.Set<Long> started = new java.util.HashSet<>();
-        try (PreparedStatement ps = c.prepareStatement(MARK_RUNNING)) {
-            ps.setTimestamp(1, new Timestamp(System.currentTimeMillis()));
-            ps.setArray(2, c.createArrayOf("bigint", ids.toArray()));
+        java.util.Set<Long> moved = new java.util.HashSet<>();
+        try (PreparedStatement ps = c.prepareStatement(TRANSITION)) {
+            Timestamp now = new Timestamp(System.currentTimeMillis());
+            java.sql.Array endIds = c.createArrayOf("bigint", ends.toArray());
+            ps.setTimestamp(1, now);
+            ps.setArray(2, c.createArrayOf("bigint", starts.toArray()));
+            ps.setArray(3, endIds);
+            ps.setArray(4, c.createArrayOf("varchar", endStates.toArray()));
+            ps.setArray(5, endIds);
+            ps.setTimestamp(6, now);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    started.add(rs.getLong(1));
+                    (rs.getBoolean(2) ? started : moved).add(rs.getLong(1));
                 }
             }
         }
         Map<Long, String> reasons = new java.util.HashMap<>();
-        if (started.size() < ids.size()) {
+        Object[] notStarted = starts.stream().filter(id -> !started.contains(id)).toArray();
+        if (notStarted.length > 0) {
             try (PreparedStatement ps = c.prepareStatement(KILL_REASONS)) {
-                ps.setArray(1, c.createArrayOf("bigint", ids.stream().filter(id -> !started.contains(id)).toArray()));
+                ps.setArray(1, c.createArrayOf("bigint", notStarted));
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
                         String reason = rs.getString(2);
@@ -138,49 +185,15 @@ final class PostgresSql {
                 }
             }
         }
-        List<Object> answers = new ArrayList<>(ids.size());
-        for (Long id : ids) {
-            answers.add(started.contains(id) ? null : reasons.getOrDefault(id, "it is no longer in the database"));
-        }
-        return answers;
-    }
-
-    /**
-     * Moves instances to history in one statement, each with its final state: the delete of the live
-     * row decides (when two end the same instance at once, the second moves nothing), the history row
-     * is what it held.
-     */
-    static final String END = "WITH moved AS (DELETE FROM jqm_instance WHERE id = " + IDS + " RETURNING *) "
-            + "INSERT INTO jqm_history (id, job_name, queue_name, node_name, state, priority, username, session_id, application, module, "
-            + "keyword1, keyword2, keyword3, email, parent_id, progress, enqueue_date, attribution_date, start_date, run_after, end_date) "
-            + "SELECT m.id, m.job_name, m.queue_name, m.node_name, (?::varchar[])[array_position(?::bigint[], m.id)], m.priority, "
-            + "m.username, m.session_id, m.application, m.module, m.keyword1, m.keyword2, m.keyword3, m.email, m.parent_id, m.progress, "
-            + "m.enqueue_date, m.attribution_date, m.start_date, m.run_after, ? FROM moved m RETURNING id";
-
-    /** An instance to end, with its final state. */
-    record Ending(long id, String state) {
-    }
-
-    /**
-     * @return for each instance, whether this call ended it (an instance twice in the batch, ended by
-     *         two threads at once, is ended once, with the first one's state: the second gets false)
-     */
-    static List<Object> end(Connection c, List<Ending> endings) throws SQLException {
-        java.util.Set<Long> moved = new java.util.HashSet<>();
-        try (PreparedStatement ps = c.prepareStatement(END)) {
-            Object[] ids = endings.stream().map(Ending::id).toArray();
-            java.sql.Array idArray = c.createArrayOf("bigint", ids);
-            ps.setArray(1, idArray);
-            ps.setArray(2, c.createArrayOf("varchar", endings.stream().map(Ending::state).toArray()));
-            ps.setArray(3, idArray);
-            ps.setTimestamp(4, new Timestamp(System.currentTimeMillis()));
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    moved.add(rs.getLong(1));
-                }
+        List<Object> answers = new ArrayList<>(batch.size());
+        for (Transition t : batch) {
+            if (t.endState() == null) {
+                answers.add(started.contains(t.id()) ? null : reasons.getOrDefault(t.id(), "it is no longer in the database"));
+            } else {
+                answers.add(moved.remove(t.id()));
             }
         }
-        return endings.stream().map(e -> (Object) moved.remove(e.id())).toList();
+        return answers;
     }
 
     /** An array parameter read through a sub-select, so that plans do not depend on it (see {@link #IDS}). */

@@ -64,14 +64,12 @@ public class Store {
     private final javax.sql.DataSource dataSource;
 
     /**
-     * On PostgreSQL, the starts and the ends of instances on this node's runner threads, and the new
-     * requests of concurrent callers: each batch one round trip (starts, ends) or one transaction
-     * (enqueues), so that under load one commit serves many.
+     * On PostgreSQL, the starts and ends of instances on this node's runner threads, and the new
+     * requests of concurrent callers: each batch one statement (starts and ends together), so that
+     * under load one round trip and one commit serve many.
      */
-    private final GroupCommit<Long, String> starts = new GroupCommit<>(256,
-            ids -> direct("mark " + ids.size() + " instance(s) running", c -> PostgresSql.markRunning(c, ids)));
-    private final GroupCommit<PostgresSql.Ending, Boolean> ends = new GroupCommit<>(256,
-            e -> direct("end " + e.size() + " instance(s)", c -> PostgresSql.end(c, e)));
+    private final GroupCommit<PostgresSql.Transition, Object> transitions = new GroupCommit<>(256,
+            t -> direct("start or end " + t.size() + " instance(s)", c -> PostgresSql.transition(c, t)));
     private final GroupCommit<PostgresSql.Request, Map.Entry<Long, String>> enqueues = new GroupCommit<>(64,
             requests -> direct("enqueue " + requests.size() + " instance(s)", c -> PostgresSql.enqueue(c, requests)));
 
@@ -674,7 +672,7 @@ public class Store {
      */
     public String markRunning(long id) {
         if (postgres) {
-            return starts.submit(id);
+            return (String) transitions.submit(PostgresSql.Transition.start(id));
         }
         return tx("mark instance " + id + " running", em -> {
             Instance i = em.find(Instance.class, id);
@@ -733,7 +731,7 @@ public class Store {
      */
     public boolean end(long id, State finalState, String reason) {
         if (postgres && reason == null && finalState.isFinal()) {
-            return ends.submit(new PostgresSql.Ending(id, finalState.name()));
+            return (Boolean) transitions.submit(PostgresSql.Transition.end(id, finalState.name()));
         }
         return tx("end instance " + id, em -> {
             Instance i = em.find(Instance.class, id);

@@ -67,9 +67,10 @@ public class PostgresSqlTest {
             for (Long id : ids) {
                 assertEquals("claimed in serving order", (long) done.size() + 1 + ids.indexOf(id), (long) id);
             }
-            assertEquals(java.util.Collections.nCopies(ids.size(), null), PostgresSql.markRunning(c, ids));
-            List<PostgresSql.Ending> endings = ids.stream().map(id -> new PostgresSql.Ending(id, id % 2 == 0 ? "ENDED" : "CRASHED")).toList();
-            assertEquals(java.util.Collections.nCopies(ids.size(), true), PostgresSql.end(c, endings));
+            assertEquals(java.util.Collections.nCopies(ids.size(), null), starts(ids));
+            List<PostgresSql.Transition> endings = ids.stream()
+                    .map(id -> PostgresSql.Transition.end(id, id % 2 == 0 ? "ENDED" : "CRASHED")).toList();
+            assertEquals(java.util.Collections.nCopies(ids.size(), true), PostgresSql.transition(c, endings));
             done.addAll(ids);
         }
         try (Statement s = c.createStatement();
@@ -90,18 +91,41 @@ public class PostgresSqlTest {
                 assertTrue("a reused plan for " + r.getString(1) + " (generic " + r.getLong(2) + ", custom " + r.getLong(3) + ")",
                         r.getLong(2) > 0);
             }
-            // the claims of 1, 2 and 3 instances are three statements (the limit is written in), plus start and end
-            assertEquals("hot path statements prepared on this connection", 5, statements);
+            // the claims of 1, 2 and 3 instances are three statements (the limit is written in), plus starts and ends
+            assertEquals("hot path statements prepared on this connection", 4, statements);
+        }
+    }
+
+    private List<Object> starts(List<Long> ids) throws java.sql.SQLException {
+        return PostgresSql.transition(c, ids.stream().map(PostgresSql.Transition::start).toList());
+    }
+
+    @Test
+    public void startsAndEndsInOneBatchEachGetTheirOwnAnswer() throws Exception {
+        List<Long> ids = PostgresSql.claim(c, "DEFAULT", "n0", 4).stream().map(Claim::id).toList();
+        starts(ids.subList(0, 2));
+        try (Statement s = c.createStatement()) {
+            s.executeUpdate("UPDATE jqm_instance SET kill_requested = true, kill_reason = 'no' WHERE id = " + ids.get(3));
+        }
+        List<Object> answers = PostgresSql.transition(c, List.of(PostgresSql.Transition.end(ids.get(0), "ENDED"),
+                PostgresSql.Transition.start(ids.get(2)), PostgresSql.Transition.end(ids.get(1), "KILLED"),
+                PostgresSql.Transition.start(ids.get(3)), PostgresSql.Transition.start(999_999)));
+        assertEquals(java.util.Arrays.asList(true, null, true, "no", "it is no longer in the database"), answers);
+        try (Statement s = c.createStatement();
+                ResultSet r = s.executeQuery("SELECT string_agg(id || ' ' || state, ',' ORDER BY id) FROM (SELECT id, state FROM jqm_history "
+                        + "UNION ALL SELECT id, state FROM jqm_instance WHERE id IN (" + ids.get(2) + ", " + ids.get(3) + ")) x")) {
+            r.next();
+            assertEquals(ids.get(0) + " ENDED," + ids.get(1) + " KILLED," + ids.get(2) + " RUNNING," + ids.get(3) + " ATTRIBUTED", r.getString(1));
         }
     }
 
     @Test
     public void anInstanceEndedTwiceInOneBatchIsEndedOnceWithTheFirstState() throws Exception {
         long id = PostgresSql.claim(c, "DEFAULT", "n0", 1).get(0).id();
-        PostgresSql.markRunning(c, List.of(id));
+        starts(List.of(id));
         assertEquals(List.of(true, false),
-                PostgresSql.end(c, List.of(new PostgresSql.Ending(id, "KILLED"), new PostgresSql.Ending(id, "ENDED"))));
-        assertEquals(List.of(false), PostgresSql.end(c, List.of(new PostgresSql.Ending(id, "ENDED"))));
+                PostgresSql.transition(c, List.of(PostgresSql.Transition.end(id, "KILLED"), PostgresSql.Transition.end(id, "ENDED"))));
+        assertEquals(List.of(false), PostgresSql.transition(c, List.of(PostgresSql.Transition.end(id, "ENDED"))));
         try (Statement s = c.createStatement(); ResultSet r = s.executeQuery("SELECT state FROM jqm_history WHERE id = " + id)) {
             assertTrue(r.next());
             assertEquals("KILLED", r.getString(1));
@@ -114,7 +138,7 @@ public class PostgresSqlTest {
         try (Statement s = c.createStatement()) {
             s.executeUpdate("UPDATE jqm_instance SET kill_requested = true, kill_reason = 'stop it' WHERE id = " + ids.get(1));
         }
-        List<Object> answers = PostgresSql.markRunning(c, ids);
+        List<Object> answers = starts(ids);
         assertEquals(java.util.Arrays.asList(null, "stop it"), answers);
     }
 
