@@ -45,60 +45,87 @@ final class PostgresSql {
      * of them), so it is never chosen and the statement was planned again at every call: half of
      * PostgreSQL's time in a drain.
      */
-    static final String CLAIM = "WITH promoted AS (UPDATE jqm_instance SET state = 'SUBMITTED' WHERE queue_name = ? "
-            + "AND state = 'SCHEDULED' AND run_after <= ? RETURNING id), "
-            + "claimable AS MATERIALIZED (SELECT i.id FROM jqm_instance i WHERE i.queue_name = ? "
+    private static final String PROMOTING = "promoted AS (UPDATE jqm_instance SET state = 'SUBMITTED' WHERE queue_name = ? "
+            + "AND state = 'SCHEDULED' AND run_after <= ? RETURNING id), ";
+    private static final String CLAIMING = "claimable AS MATERIALIZED (SELECT i.id FROM jqm_instance i WHERE i.queue_name = ? "
             + "AND i.state = 'SUBMITTED' AND NOT EXISTS (SELECT 1 FROM jqm_job_definition d WHERE d.name = i.job_name "
             + "AND d.highlander AND EXISTS (SELECT 1 FROM jqm_instance r WHERE r.job_name = i.job_name "
             + "AND r.state IN ('ATTRIBUTED', 'RUNNING'))) "
             + "ORDER BY i.priority DESC, i.queue_position, i.id LIMIT %d FOR UPDATE SKIP LOCKED), "
             + "claimed AS (UPDATE jqm_instance u SET state = 'ATTRIBUTED', node_name = ?, attribution_date = ? FROM claimable "
-            + "WHERE u.id = claimable.id RETURNING u.id, u.job_name, u.queue_name, u.parent_id, u.username, u.priority, u.queue_position) "
-            + "SELECT c.id, c.job_name, c.queue_name, c.parent_id, c.username, d.max_run_time_s, d.kind, d.command, "
-            + "ARRAY(SELECT p.param_name FROM jqm_instance_parameter p WHERE p.instance_id = c.id ORDER BY p.id), "
+            + "WHERE u.id = claimable.id RETURNING u.id, u.job_name, u.queue_name, u.parent_id, u.username, u.priority, u.queue_position) ";
+    /** The claimed rows: step 2 (after starts and ends, when they come in the same statement), then what a runner needs, in serving order. */
+    private static final String CLAIMED = "SELECT 2 AS step, c.id, c.job_name, c.queue_name, c.parent_id, c.username, d.max_run_time_s, "
+            + "d.kind, d.command, ARRAY(SELECT p.param_name FROM jqm_instance_parameter p WHERE p.instance_id = c.id ORDER BY p.id), "
             + "ARRAY(SELECT p.param_value FROM jqm_instance_parameter p WHERE p.instance_id = c.id ORDER BY p.id), "
-            + "(SELECT count(*) FROM promoted) FROM claimed c LEFT JOIN jqm_job_definition d ON d.name = c.job_name "
-            + "ORDER BY c.priority DESC, c.queue_position, c.id";
+            + "c.priority, c.queue_position FROM claimed c LEFT JOIN jqm_job_definition d ON d.name = c.job_name ";
+    private static final String SERVING_ORDER = "ORDER BY 1, 12 DESC, 13, 2";
+
+    static final String CLAIM = "WITH " + PROMOTING + CLAIMING + CLAIMED + SERVING_ORDER;
 
     /** The claim statements of the usual limits, made once. */
-    private static final String[] CLAIMS = java.util.stream.IntStream.rangeClosed(0, 64)
-            .mapToObj(n -> String.format(java.util.Locale.ROOT, CLAIM, n)).toArray(String[]::new);
+    private static final String[] CLAIMS = limits(CLAIM);
 
-    /** @return the claim statement for at most {@code max} instances */
-    static String claimSql(int max) {
+    /** @return the statement for the usual limits, made once (the limit is its only {@code %d}) */
+    private static String[] limits(String template) {
+        return java.util.stream.IntStream.rangeClosed(0, 64).mapToObj(n -> String.format(java.util.Locale.ROOT, template, n))
+                .toArray(String[]::new);
+    }
+
+    /** @return the statement of a claim of at most {@code max} instances */
+    private static String withLimit(String template, String[] usual, int max) {
         if (max < 1) {
             throw new IllegalArgumentException("A claim is for at least one instance, not " + max);
         }
-        return max < CLAIMS.length ? CLAIMS[max] : String.format(java.util.Locale.ROOT, CLAIM, max);
+        return max < usual.length ? usual[max] : String.format(java.util.Locale.ROOT, template, max);
+    }
+
+    /** @return the claim statement for at most {@code max} instances */
+    static String claimSql(int max) {
+        return withLimit(CLAIM, CLAIMS, max);
+    }
+
+    /** A poller's claim: up to {@code max} instances of a queue for a node. */
+    record ClaimRequest(String queueName, String nodeName, int max) {
     }
 
     static List<Claim> claim(Connection c, String queueName, String nodeName, int max) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(claimSql(max))) {
-            Timestamp now = new Timestamp(System.currentTimeMillis());
-            ps.setString(1, queueName);
-            ps.setTimestamp(2, now);
-            ps.setString(3, queueName);
-            ps.setString(4, nodeName);
-            ps.setTimestamp(5, now);
+            bindClaim(ps, 1, new ClaimRequest(queueName, nodeName, max), new Timestamp(System.currentTimeMillis()));
             List<Claim> claims = new ArrayList<>();
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    String[] names = (String[]) rs.getArray(9).getArray();
-                    String[] values = (String[]) rs.getArray(10).getArray();
-                    Map<String, String> params = new LinkedHashMap<>();
-                    for (int k = 0; k < names.length; k++) {
-                        params.put(names[k], values[k]);
-                    }
-                    long parent = rs.getLong(4);
-                    Long parentId = rs.wasNull() ? null : parent;
-                    int maxRun = rs.getInt(6);
-                    Integer maxRunTime = rs.wasNull() ? null : maxRun;
-                    claims.add(new Claim(rs.getLong(1), rs.getString(2), rs.getString(3), params, maxRunTime, rs.getString(7),
-                            rs.getString(8), parentId, rs.getString(5)));
+                    claims.add(claimed(rs));
                 }
             }
             return claims;
         }
+    }
+
+    /** Binds the parameters of {@link #PROMOTING} and {@link #CLAIMING}, from {@code k}; @return the next parameter's index */
+    private static int bindClaim(PreparedStatement ps, int k, ClaimRequest r, Timestamp now) throws SQLException {
+        ps.setString(k++, r.queueName());
+        ps.setTimestamp(k++, now);
+        ps.setString(k++, r.queueName());
+        ps.setString(k++, r.nodeName());
+        ps.setTimestamp(k++, now);
+        return k;
+    }
+
+    /** @return the claim of a row of {@link #CLAIMED} */
+    private static Claim claimed(ResultSet rs) throws SQLException {
+        String[] names = (String[]) rs.getArray(10).getArray();
+        String[] values = (String[]) rs.getArray(11).getArray();
+        Map<String, String> params = new LinkedHashMap<>();
+        for (int k = 0; k < names.length; k++) {
+            params.put(names[k], values[k]);
+        }
+        long parent = rs.getLong(5);
+        Long parentId = rs.wasNull() ? null : parent;
+        int maxRun = rs.getInt(7);
+        Integer maxRunTime = rs.wasNull() ? null : maxRun;
+        return new Claim(rs.getLong(2), rs.getString(3), rs.getString(4), params, maxRunTime, rs.getString(8), rs.getString(9), parentId,
+                rs.getString(6));
     }
 
     /**
@@ -116,15 +143,26 @@ final class PostgresSql {
      * to history with its final state: the delete of the live row decides (when two end the same
      * instance at once, the second moves nothing); the history row is what it held.
      */
-    static final String TRANSITION = "WITH started AS (UPDATE jqm_instance SET state = 'RUNNING', start_date = ? WHERE id = " + IDS
+    private static final String TRANSITIONS = "started AS (UPDATE jqm_instance SET state = 'RUNNING', start_date = ? WHERE id = " + IDS
             + " AND NOT kill_requested RETURNING id), "
             + "moved AS (DELETE FROM jqm_instance WHERE id = " + IDS + " RETURNING *), "
             + "ended AS (INSERT INTO jqm_history (id, job_name, queue_name, node_name, state, priority, username, session_id, application, "
             + "module, keyword1, keyword2, keyword3, email, parent_id, progress, enqueue_date, attribution_date, start_date, run_after, end_date) "
             + "SELECT m.id, m.job_name, m.queue_name, m.node_name, (?::varchar[])[array_position(?::bigint[], m.id)], m.priority, "
             + "m.username, m.session_id, m.application, m.module, m.keyword1, m.keyword2, m.keyword3, m.email, m.parent_id, m.progress, "
-            + "m.enqueue_date, m.attribution_date, m.start_date, m.run_after, ? FROM moved m RETURNING id) "
-            + "SELECT id, true FROM started UNION ALL SELECT id, false FROM ended";
+            + "m.enqueue_date, m.attribution_date, m.start_date, m.run_after, ? FROM moved m RETURNING id) ";
+    private static final String STARTED_AND_ENDED = "SELECT 0, id FROM started UNION ALL SELECT 1, id FROM ended";
+    static final String TRANSITION = "WITH " + TRANSITIONS + STARTED_AND_ENDED;
+    /**
+     * Starts and ends, and a poller's claim, in one statement: while instances run, the claim of a
+     * poller woken by an end goes with the next starts and ends (one round trip and commit for all).
+     * Each part sees the database as it was before the statement: an instance of a highlander job
+     * ending in it still counts as running for the claim (which then leaves the next one for later).
+     */
+    static final String TRANSITION_AND_CLAIM = "WITH " + PROMOTING + CLAIMING + ", " + TRANSITIONS + CLAIMED
+            + "UNION ALL SELECT 0, id, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM started "
+            + "UNION ALL SELECT 1, id, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM ended " + SERVING_ORDER;
+    private static final String[] TRANSITIONS_AND_CLAIMS = limits(TRANSITION_AND_CLAIM);
     static final String KILL_REASONS = "SELECT id, kill_reason FROM jqm_instance WHERE id = " + IDS;
 
     /** The start of an instance ({@code endState} null), or its end with that final state. */
@@ -139,11 +177,47 @@ final class PostgresSql {
     }
 
     /**
+     * Runs a batch of starts, ends and claims: the starts and ends, with the first claim, in one
+     * statement; any other claim (pollers of other queues) in one statement each.
+     *
      * @return for each start, null when the instance may run, else why not (as Store.markRunning); for
      *         each end, whether this call ended it (an instance twice in the batch, ended by two
-     *         threads at once, is ended once, with the first one's state: the second gets false)
+     *         threads at once, is ended once, with the first one's state: the second gets false); for
+     *         each claim, the claimed instances
      */
+    static List<Object> steps(Connection c, List<?> batch) throws SQLException {
+        List<Transition> transitions = new ArrayList<>();
+        ClaimRequest first = null;
+        for (Object step : batch) {
+            if (step instanceof Transition t) {
+                transitions.add(t);
+            } else if (first == null) {
+                first = (ClaimRequest) step;
+            }
+        }
+        Map<ClaimRequest, List<Claim>> claims = new java.util.IdentityHashMap<>();
+        List<Object> answers = transitions.isEmpty() ? List.of() : transition(c, transitions, first, claims);
+        java.util.Iterator<Object> transitionAnswers = answers.iterator();
+        List<Object> all = new ArrayList<>(batch.size());
+        for (Object step : batch) {
+            if (step instanceof ClaimRequest r) {
+                List<Claim> mine = claims.get(r);
+                all.add(mine != null ? mine : claim(c, r.queueName(), r.nodeName(), r.max()));
+            } else {
+                all.add(transitionAnswers.next());
+            }
+        }
+        return all;
+    }
+
+    /** Starts and ends only. */
     static List<Object> transition(Connection c, List<Transition> batch) throws SQLException {
+        return transition(c, batch, null, new java.util.IdentityHashMap<>());
+    }
+
+    /** Starts and ends, with a claim when {@code claim} is not null (its answer put into {@code claims}). */
+    private static List<Object> transition(Connection c, List<Transition> batch, ClaimRequest claim, Map<ClaimRequest, List<Claim>> claims)
+            throws SQLException {
         List<Object> starts = new ArrayList<>();
         List<Object> ends = new ArrayList<>();
         List<Object> endStates = new ArrayList<>();
@@ -157,19 +231,29 @@ final class PostgresSql {
         }
         java.util.Set<Long> started = new java.util.HashSet<>();
         java.util.Set<Long> moved = new java.util.HashSet<>();
-        try (PreparedStatement ps = c.prepareStatement(TRANSITION)) {
+        String sql = claim == null ? TRANSITION : withLimit(TRANSITION_AND_CLAIM, TRANSITIONS_AND_CLAIMS, claim.max());
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
             Timestamp now = new Timestamp(System.currentTimeMillis());
+            int k = claim == null ? 1 : bindClaim(ps, 1, claim, now);
             java.sql.Array endIds = c.createArrayOf("bigint", ends.toArray());
-            ps.setTimestamp(1, now);
-            ps.setArray(2, c.createArrayOf("bigint", starts.toArray()));
-            ps.setArray(3, endIds);
-            ps.setArray(4, c.createArrayOf("varchar", endStates.toArray()));
-            ps.setArray(5, endIds);
-            ps.setTimestamp(6, now);
+            ps.setTimestamp(k++, now);
+            ps.setArray(k++, c.createArrayOf("bigint", starts.toArray()));
+            ps.setArray(k++, endIds);
+            ps.setArray(k++, c.createArrayOf("varchar", endStates.toArray()));
+            ps.setArray(k++, endIds);
+            ps.setTimestamp(k, now);
+            List<Claim> claimed = new ArrayList<>();
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    (rs.getBoolean(2) ? started : moved).add(rs.getLong(1));
+                    switch (rs.getInt(1)) {
+                        case 0 -> started.add(rs.getLong(2));
+                        case 1 -> moved.add(rs.getLong(2));
+                        default -> claimed.add(claimed(rs));
+                    }
                 }
+            }
+            if (claim != null) {
+                claims.put(claim, claimed);
             }
         }
         Map<Long, String> reasons = new java.util.HashMap<>();

@@ -64,12 +64,12 @@ public class Store {
     private final javax.sql.DataSource dataSource;
 
     /**
-     * On PostgreSQL, the starts and ends of instances on this node's runner threads, and the new
-     * requests of concurrent callers: each batch one statement (starts and ends together), so that
-     * under load one round trip and one commit serve many.
+     * On PostgreSQL, the starts and ends of instances on this node's runner threads with the claims of
+     * its pollers, and the new requests of concurrent callers: each batch one statement (starts, ends
+     * and a claim together), so that under load one round trip and one commit serve many.
      */
-    private final GroupCommit<PostgresSql.Transition, Object> transitions = new GroupCommit<>(256,
-            t -> direct("start or end " + t.size() + " instance(s)", c -> PostgresSql.transition(c, t)));
+    private final GroupCommit<Object, Object> steps = new GroupCommit<>(256,
+            t -> direct("start, end or claim " + t.size() + " instance(s)", c -> PostgresSql.steps(c, t)));
     private final GroupCommit<PostgresSql.Request, Map.Entry<Long, String>> enqueues = new GroupCommit<>(64,
             requests -> direct("enqueue " + requests.size() + " instance(s)", c -> PostgresSql.enqueue(c, requests)));
 
@@ -604,7 +604,9 @@ public class Store {
             return List.of();
         }
         if (postgres) {
-            return direct("claim instances of queue " + queueName, c -> PostgresSql.claim(c, queueName, nodeName, max));
+            @SuppressWarnings("unchecked")
+            List<Claim> claims = (List<Claim>) steps.submit(new PostgresSql.ClaimRequest(queueName, nodeName, max));
+            return claims;
         }
         return tx("claim instances of queue " + queueName, em -> {
             em.createQuery("UPDATE Instance i SET i.state = :submitted WHERE i.queueName = :q AND i.state = :scheduled "
@@ -672,7 +674,7 @@ public class Store {
      */
     public String markRunning(long id) {
         if (postgres) {
-            return (String) transitions.submit(PostgresSql.Transition.start(id));
+            return (String) steps.submit(PostgresSql.Transition.start(id));
         }
         return tx("mark instance " + id + " running", em -> {
             Instance i = em.find(Instance.class, id);
@@ -731,7 +733,7 @@ public class Store {
      */
     public boolean end(long id, State finalState, String reason) {
         if (postgres && reason == null && finalState.isFinal()) {
-            return (Boolean) transitions.submit(PostgresSql.Transition.end(id, finalState.name()));
+            return (Boolean) steps.submit(PostgresSql.Transition.end(id, finalState.name()));
         }
         return tx("end instance " + id, em -> {
             Instance i = em.find(Instance.class, id);

@@ -120,6 +120,45 @@ public class PostgresSqlTest {
     }
 
     @Test
+    public void aClaimGoesWithTheStartsAndEndsOfItsBatchAndAClaimOfAnotherQueueAfterThem() throws Exception {
+        try (Statement s = c.createStatement()) {
+            s.executeUpdate("INSERT INTO jqm_instance (id, job_name, queue_name, state, priority, enqueue_date, kill_requested, queue_position) "
+                    + "VALUES (5001, 'Job', 'other', 'SUBMITTED', 0, now(), false, 1)");
+        }
+        for (int round = 0; round < 15; round++) {
+            List<Long> ids = PostgresSql.claim(c, "DEFAULT", "n0", 2).stream().map(Claim::id).toList();
+            PostgresSql.ClaimRequest claim = new PostgresSql.ClaimRequest("DEFAULT", "n0", 2);
+            PostgresSql.ClaimRequest other = new PostgresSql.ClaimRequest("other", "n1", 3);
+            List<Object> batch = round == 0 ? List.of(PostgresSql.Transition.start(ids.get(0)), claim, other, PostgresSql.Transition.end(ids.get(1), "ENDED"))
+                    : List.of(PostgresSql.Transition.start(ids.get(0)), claim, PostgresSql.Transition.end(ids.get(1), "ENDED"));
+            List<Object> answers = PostgresSql.steps(c, batch);
+            assertEquals(batch.size(), answers.size());
+            assertEquals("started", null, answers.get(0));
+            @SuppressWarnings("unchecked")
+            List<Claim> claimed = (List<Claim>) answers.get(1);
+            assertEquals("the next two, in serving order", List.of(ids.get(1) + 1, ids.get(1) + 2), claimed.stream().map(Claim::id).toList());
+            assertEquals("Job", claimed.get(0).jobName());
+            assertEquals("ended", true, answers.get(answers.size() - 1));
+            if (round == 0) {
+                @SuppressWarnings("unchecked")
+                List<Claim> fromOther = (List<Claim>) answers.get(2);
+                assertEquals(List.of(5001L), fromOther.stream().map(Claim::id).toList());
+            }
+            // the claimed ones go back to waiting, to be claimed again next round
+            try (Statement s = c.createStatement()) {
+                s.executeUpdate("DELETE FROM jqm_instance WHERE id = " + ids.get(0));
+                s.executeUpdate("UPDATE jqm_instance SET state = 'SUBMITTED' WHERE state = 'ATTRIBUTED' AND queue_name = 'DEFAULT'");
+            }
+        }
+        try (Statement s = c.createStatement();
+                ResultSet r = s.executeQuery("SELECT generic_plans FROM pg_prepared_statements WHERE statement LIKE '%started%claimable%' "
+                        + "OR statement LIKE '%claimable%started%'")) {
+            assertTrue("the statement with a claim prepared", r.next());
+            assertTrue("and its plan reused", r.getLong(1) > 0);
+        }
+    }
+
+    @Test
     public void anInstanceEndedTwiceInOneBatchIsEndedOnceWithTheFirstState() throws Exception {
         long id = PostgresSql.claim(c, "DEFAULT", "n0", 1).get(0).id();
         starts(List.of(id));
