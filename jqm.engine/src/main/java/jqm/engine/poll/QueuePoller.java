@@ -141,15 +141,34 @@ final class QueuePoller implements QueueMBean {
         }
     }
 
-    private void runOne(Claim c) {
+    /**
+     * Runs a claimed instance on a worker thread, then, while the queue has waiting instances and this
+     * slot is still wanted, the next one, claimed with the end of the previous (no wait for the poller).
+     */
+    private void runOne(Claim first) {
+        Claim c = first;
         try {
-            runner.run(c);
-        } catch (RuntimeException e) {
-            LOG.error("Instance {} could not be run or ended; it will be marked CRASHED when the node restarts", c.id(), e);
+            while (c != null) {
+                Claim current = c;
+                c = null;
+                try {
+                    c = runner.run(current, this::keepSlot);
+                } catch (RuntimeException e) {
+                    LOG.error("Instance {} could not be run or ended; it will be marked CRASHED when the node restarts", current.id(), e);
+                }
+                if (c != null) {
+                    claimed.incrementAndGet();
+                }
+            }
         } finally {
             running.decrementAndGet();
             wake();
         }
+    }
+
+    /** @return whether a worker that ends an instance may run the next one: polling goes on, and its slot is still one of the slots */
+    private boolean keepSlot() {
+        return !stopping && !paused && running.get() <= slots;
     }
 
     /** Stops claiming; running instances go on. */

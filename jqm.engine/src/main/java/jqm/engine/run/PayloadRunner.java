@@ -180,11 +180,14 @@ public class PayloadRunner {
     /**
      * Runs a claimed instance on the calling thread, and ends it: ENDED when its payload returns,
      * CRASHED when it throws or is not deployed on this node, KILLED when it was asked to stop.
+     *
+     * @param goOn asked when the instance ends: whether the calling thread may run another instance
+     *        of the same queue; if so, the next waiting one is claimed with the end (null: never)
+     * @return the instance claimed with the end, which the caller runs next, or null
      */
-    public void run(Claim claim) {
+    public Claim run(Claim claim, java.util.function.BooleanSupplier goOn) {
         if ("SHELL".equals(claim.kind())) {
-            runShell(claim);
-            return;
+            return runShell(claim, goOn);
         }
         // The newest payload service of the job definition. One that goes away meanwhile (its bundle being
         // updated or redeployed) is looked up again for a few seconds rather than crashing the instance.
@@ -203,16 +206,14 @@ public class PayloadRunner {
             payload = objects == null ? null : objects.getService();
         }
         if (payload == null) {
-            endOnce(claim, State.CRASHED, "No payload for job definition " + claim.jobName()
+            return endOnce(claim, State.CRASHED, "No payload for job definition " + claim.jobName()
                     + " is deployed on node " + node.name() + ": deploy its payload bundle on every node polling queue "
-                    + claim.queueName());
-            return;
+                    + claim.queueName(), goOn);
         }
         String killedBeforeStart = retrying.call(claim.id(), "mark it running", () -> store.markRunning(claim.id()));
         if (killedBeforeStart != null) {
             objects.ungetService(payload);
-            endOnce(claim, State.KILLED, killedBeforeStart + " before it started");
-            return;
+            return endOnce(claim, State.KILLED, killedBeforeStart + " before it started", goOn);
         }
         Thread thread = Thread.currentThread();
         ClassLoader previous = thread.getContextClassLoader();
@@ -261,15 +262,14 @@ public class PayloadRunner {
             LOG.info("Instance {} of {} crashed: {}", claim.id(), claim.jobName(), reason);
         }
         ctx.flush(retrying);
-        endOnce(claim, end, reason);
+        return endOnce(claim, end, reason, goOn);
     }
 
     /** Runs a shell job's command as a child process, on the calling thread; a kill destroys the process. */
-    private void runShell(Claim claim) {
+    private Claim runShell(Claim claim, java.util.function.BooleanSupplier goOn) {
         String killedBeforeStart = retrying.call(claim.id(), "mark it running", () -> store.markRunning(claim.id()));
         if (killedBeforeStart != null) {
-            endOnce(claim, State.KILLED, killedBeforeStart + " before it started");
-            return;
+            return endOnce(claim, State.KILLED, killedBeforeStart + " before it started", goOn);
         }
         RunningContext ctx = new RunningContext(claim, node.name(), store, files, this::client);
         Integer max = claim.maxRunTimeSeconds();
@@ -286,10 +286,9 @@ public class PayloadRunner {
             files.deleteWorkDirectory(claim.id());
         }
         if (ctx.killReason() != null) {
-            endOnce(claim, State.KILLED, ctx.killReason());
-        } else {
-            endOnce(claim, outcome.state(), outcome.reason());
+            return endOnce(claim, State.KILLED, ctx.killReason(), goOn);
         }
+        return endOnce(claim, outcome.state(), outcome.reason(), goOn);
     }
 
     private static void sleepQuietly(long ms) {
@@ -300,11 +299,29 @@ public class PayloadRunner {
         }
     }
 
-    private void endOnce(Claim claim, State end, String reason) {
-        if (!retrying.call(claim.id(), "end it " + end, () -> store.end(claim.id(), end, reason))) {
-            LOG.warn("Instance {} of {} finished {} but had already been ended (its node was thought dead, or was stopping)",
-                    claim.id(), claim.jobName(), end);
+    /** @return the next instance, claimed with the end when {@code goOn} allows it, or null */
+    private Claim endOnce(Claim claim, State end, String reason, java.util.function.BooleanSupplier goOn) {
+        if (reason == null && goOn != null && goOn.getAsBoolean()) {
+            try {
+                jqm.engine.store.Ended e = store.endAndClaim(claim.id(), end, claim.queueName(), node.name());
+                if (!e.ended()) {
+                    alreadyEnded(claim, end);
+                }
+                return e.next();
+            } catch (jqm.engine.store.StoreException e) {
+                // The database failed: the end is retried alone. (Had the statement been done and only its
+                // answer lost, its claim is left ATTRIBUTED to this node, as a poller's would be.)
+            }
         }
+        if (!retrying.call(claim.id(), "end it " + end, () -> store.end(claim.id(), end, reason))) {
+            alreadyEnded(claim, end);
+        }
+        return null;
+    }
+
+    private static void alreadyEnded(Claim claim, State end) {
+        LOG.warn("Instance {} of {} finished {} but had already been ended (its node was thought dead, or was stopping)",
+                claim.id(), claim.jobName(), end);
     }
 
     /** @return the URL of this node's simple API, as its HTTP runtime publishes it, or an empty string */

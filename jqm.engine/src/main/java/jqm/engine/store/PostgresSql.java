@@ -187,36 +187,72 @@ final class PostgresSql {
      */
     static List<Object> steps(Connection c, List<?> batch) throws SQLException {
         List<Transition> transitions = new ArrayList<>();
-        ClaimRequest first = null;
+        // what is to be claimed, by queue and node, in the order of the batch
+        Map<List<String>, Integer> demand = new LinkedHashMap<>();
         for (Object step : batch) {
             if (step instanceof Transition t) {
                 transitions.add(t);
-            } else if (first == null) {
-                first = (ClaimRequest) step;
+            } else if (step instanceof EndAndClaim e) {
+                transitions.add(Transition.end(e.id(), e.endState()));
+                demand.merge(List.of(e.queueName(), e.nodeName()), 1, Integer::sum);
+            } else {
+                ClaimRequest r = (ClaimRequest) step;
+                demand.merge(List.of(r.queueName(), r.nodeName()), r.max(), Integer::sum);
             }
         }
-        Map<ClaimRequest, List<Claim>> claims = new java.util.IdentityHashMap<>();
-        List<Object> answers = transitions.isEmpty() ? List.of() : transition(c, transitions, first, claims);
-        java.util.Iterator<Object> transitionAnswers = answers.iterator();
+        Map<List<String>, java.util.ArrayDeque<Claim>> claimed = new java.util.HashMap<>();
+        java.util.Iterator<Map.Entry<List<String>, Integer>> groups = demand.entrySet().iterator();
+        List<Object> transitionAnswers = List.of();
+        if (!transitions.isEmpty()) {
+            ClaimRequest first = null;
+            if (groups.hasNext()) {
+                Map.Entry<List<String>, Integer> g = groups.next();
+                first = new ClaimRequest(g.getKey().get(0), g.getKey().get(1), g.getValue());
+            }
+            List<Claim> got = new ArrayList<>();
+            transitionAnswers = transition(c, transitions, first, got);
+            if (first != null) {
+                claimed.put(List.of(first.queueName(), first.nodeName()), new java.util.ArrayDeque<>(got));
+            }
+        }
+        while (groups.hasNext()) {
+            Map.Entry<List<String>, Integer> g = groups.next();
+            claimed.put(g.getKey(), new java.util.ArrayDeque<>(claim(c, g.getKey().get(0), g.getKey().get(1), g.getValue())));
+        }
+        java.util.Iterator<Object> ended = transitionAnswers.iterator();
         List<Object> all = new ArrayList<>(batch.size());
         for (Object step : batch) {
-            if (step instanceof ClaimRequest r) {
-                List<Claim> mine = claims.get(r);
-                all.add(mine != null ? mine : claim(c, r.queueName(), r.nodeName(), r.max()));
+            if (step instanceof Transition) {
+                all.add(ended.next());
+            } else if (step instanceof EndAndClaim e) {
+                all.add(new Ended((Boolean) ended.next(), claimed.get(List.of(e.queueName(), e.nodeName())).poll()));
             } else {
-                all.add(transitionAnswers.next());
+                ClaimRequest r = (ClaimRequest) step;
+                java.util.ArrayDeque<Claim> available = claimed.get(List.of(r.queueName(), r.nodeName()));
+                List<Claim> mine = new ArrayList<>();
+                while (mine.size() < r.max() && !available.isEmpty()) {
+                    mine.add(available.poll());
+                }
+                all.add(mine);
             }
         }
         return all;
     }
 
-    /** Starts and ends only. */
-    static List<Object> transition(Connection c, List<Transition> batch) throws SQLException {
-        return transition(c, batch, null, new java.util.IdentityHashMap<>());
+    /**
+     * The end of an instance by its runner thread, which then runs the next waiting instance of the
+     * same queue if there is one: the end and that claim in one statement, without waking the poller.
+     */
+    record EndAndClaim(long id, String endState, String queueName, String nodeName) {
     }
 
-    /** Starts and ends, with a claim when {@code claim} is not null (its answer put into {@code claims}). */
-    private static List<Object> transition(Connection c, List<Transition> batch, ClaimRequest claim, Map<ClaimRequest, List<Claim>> claims)
+    /** Starts and ends only. */
+    static List<Object> transition(Connection c, List<Transition> batch) throws SQLException {
+        return transition(c, batch, null, new ArrayList<>());
+    }
+
+    /** Starts and ends, with a claim when {@code claim} is not null (the claimed instances added to {@code claimed}, in serving order). */
+    private static List<Object> transition(Connection c, List<Transition> batch, ClaimRequest claim, List<Claim> claimed)
             throws SQLException {
         List<Object> starts = new ArrayList<>();
         List<Object> ends = new ArrayList<>();
@@ -242,7 +278,6 @@ final class PostgresSql {
             ps.setArray(k++, c.createArrayOf("varchar", endStates.toArray()));
             ps.setArray(k++, endIds);
             ps.setTimestamp(k, now);
-            List<Claim> claimed = new ArrayList<>();
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     switch (rs.getInt(1)) {
@@ -251,9 +286,6 @@ final class PostgresSql {
                         default -> claimed.add(claimed(rs));
                     }
                 }
-            }
-            if (claim != null) {
-                claims.put(claim, claimed);
             }
         }
         Map<Long, String> reasons = new java.util.HashMap<>();

@@ -742,6 +742,19 @@ public class Store {
     }
 
     /**
+     * Ends an instance as {@link #end} does, and claims for the node the next waiting instance of a
+     * queue, so that the runner that ended one runs the next at once. On PostgreSQL both go in one
+     * statement, with the starts and ends of other runners; elsewhere, and for an end with a reason,
+     * nothing is claimed (the queue's poller claims as usual).
+     */
+    public Ended endAndClaim(long id, State finalState, String queueName, String nodeName) {
+        if (postgres && finalState.isFinal()) {
+            return (Ended) steps.submit(new PostgresSql.EndAndClaim(id, finalState.name(), queueName, nodeName));
+        }
+        return new Ended(end(id, finalState, null), null);
+    }
+
+    /**
      * Moves an instance to history. The delete of the live row is what decides: when two transactions
      * end the same instance at once (its runner and a stopping node, two live nodes), the second
      * deletes nothing and changes nothing.

@@ -159,6 +159,33 @@ public class PostgresSqlTest {
     }
 
     @Test
+    public void runnersEndingInstancesEachGetTheNextWaitingOneWithAPollersClaimInTheSameBatch() throws Exception {
+        List<Long> ids = PostgresSql.claim(c, "DEFAULT", "n0", 2).stream().map(Claim::id).toList();
+        starts(ids);
+        List<Object> answers = PostgresSql.steps(c, List.of(new PostgresSql.EndAndClaim(ids.get(0), "ENDED", "DEFAULT", "n0"),
+                new PostgresSql.ClaimRequest("DEFAULT", "n0", 2), new PostgresSql.EndAndClaim(ids.get(1), "CRASHED", "DEFAULT", "n0")));
+        long next = ids.get(1) + 1;
+        assertEquals(new Ended(true, answers.get(0) instanceof Ended e ? e.next() : null), answers.get(0));
+        assertEquals("the first runner gets the first waiting instance", next, ((Ended) answers.get(0)).next().id());
+        @SuppressWarnings("unchecked")
+        List<Claim> polled = (List<Claim>) answers.get(1);
+        assertEquals("the poller the next two", List.of(next + 1, next + 2), polled.stream().map(Claim::id).toList());
+        assertEquals("the second runner the one after", next + 3, ((Ended) answers.get(2)).next().id());
+        assertTrue(((Ended) answers.get(2)).ended());
+        try (Statement s = c.createStatement();
+                ResultSet r = s.executeQuery("SELECT count(*) FROM jqm_instance WHERE state = 'ATTRIBUTED' AND node_name = 'n0' AND id BETWEEN "
+                        + next + " AND " + (next + 3))) {
+            r.next();
+            assertEquals(4, r.getInt(1));
+        }
+        // nothing left to claim: the runner just ends
+        try (Statement s = c.createStatement()) {
+            s.executeUpdate("DELETE FROM jqm_instance WHERE state = 'SUBMITTED'");
+        }
+        assertEquals(List.of(new Ended(true, null)), PostgresSql.steps(c, List.of(new PostgresSql.EndAndClaim(next, "ENDED", "DEFAULT", "n0"))));
+    }
+
+    @Test
     public void anInstanceEndedTwiceInOneBatchIsEndedOnceWithTheFirstState() throws Exception {
         long id = PostgresSql.claim(c, "DEFAULT", "n0", 1).get(0).id();
         starts(List.of(id));
