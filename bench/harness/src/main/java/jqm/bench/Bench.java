@@ -113,10 +113,10 @@ public final class Bench {
             try (Peer p = peer(db, "peer-a")) {
                 p.awaitReady();
                 if (what.equals("drain")) {
-                    drainPeer(db, "warmup", null);
+                    drainPeer(db, "warmup", null, p);
                     for (int i = 0; i < 2; i++) {
                         cpuPerJob(PEER, p.pid(), size(20_000),
-                                () -> drainPeer(db, "drain.1", "drain of 20,000 waiting no-op jobs, one node of 8 slots"));
+                                () -> drainPeer(db, "drain.1", "drain of 20,000 waiting no-op jobs, one node of 8 slots", p));
                     }
                 } else {
                     for (int threads : new int[] { 4, 1, 4 }) {
@@ -263,7 +263,9 @@ public final class Bench {
             idleTransactions(JQM, db);
             // Warm-up, not measured: the figures are those of a node that has been running a while.
             node.driver("op", "enqueue", "n", Integer.toString(size(4_000)), "threads", "4");
-            checkAndClean(db, "SELECT count(*) FROM jqm_instance WHERE queue_name = 'sink'", size(4_000),
+            node.driver("op", "enqueue", "n", Integer.toString(size(2_000)), "threads", "1");
+            node.enqueueHttp(size(1_000), 4);
+            checkAndClean(db, "SELECT count(*) FROM jqm_instance WHERE queue_name = 'sink'", size(7_000),
                     "DELETE FROM jqm_instance WHERE queue_name = 'sink'");
             drainJqm(db, "warmup", null);
 
@@ -371,9 +373,10 @@ public final class Bench {
             idleTransactions(PEER, db);
             // Warm-up, not measured, as for JQM.
             p.command("enqueue " + size(4_000) + " 4");
-            checkAndClean(db, "SELECT count(*) FROM scheduled_tasks WHERE execution_time > now() + interval '1 hour'", size(4_000),
+            p.command("enqueue " + size(2_000) + " 1");
+            checkAndClean(db, "SELECT count(*) FROM scheduled_tasks WHERE execution_time > now() + interval '1 hour'", size(6_000),
                     "DELETE FROM scheduled_tasks WHERE execution_time > now() + interval '1 hour'");
-            drainPeer(db, "warmup", null);
+            drainPeer(db, "warmup", null, p);
             for (int threads : new int[] { 1, 4 }) {
                 int n = size(threads == 1 ? 5_000 : 10_000);
                 JsonNode r = JSON.readTree(p.command("enqueue " + n + " " + threads));
@@ -382,7 +385,7 @@ public final class Bench {
                 checkAndClean(db, "SELECT count(*) FROM scheduled_tasks WHERE execution_time > now() + interval '1 hour'", n,
                         "DELETE FROM scheduled_tasks WHERE execution_time > now() + interval '1 hour'");
             }
-            drainPeer(db, "drain.1", "drain of 20,000 waiting no-op jobs, one node of 8 slots");
+            drainPeer(db, "drain.1", "drain of 20,000 waiting no-op jobs, one node of 8 slots", p);
             for (int rate : new int[] { 100, 500 }) {
                 int seconds = quick ? 3 : 20;
                 JsonNode r = JSON.readTree(p.command("steady " + rate + " " + seconds));
@@ -402,20 +405,24 @@ public final class Bench {
         try (Peer a = peer(db, "peer-a"); Peer b = peer(db, "peer-b")) {
             a.awaitReady();
             b.awaitReady();
-            drainPeer(db, "warmup", null);
-            drainPeer(db, "drain.2", "the same drain, two nodes of 8 slots each on one database");
+            drainPeer(db, "warmup", null, a, b);
+            drainPeer(db, "drain.2", "the same drain, two nodes of 8 slots each on one database", a, b);
         }
         pg.drop(db);
     }
 
     /** A drain; label null: a warm-up, not recorded. */
-    private void drainPeer(String db, String key, String label) throws Exception {
+    private void drainPeer(String db, String key, String label, Peer... peers) throws Exception {
         int n = size(20_000);
         try (Connection c = pg.connect(db); Statement s = c.createStatement()) {
             s.executeUpdate("INSERT INTO scheduled_tasks (task_name, task_instance, execution_time, picked, version) "
                     + "SELECT 'noop', 'd' || g, now(), false, 1 FROM generate_series(1, " + n + ") g");
         }
         long start = System.nanoTime();
+        // Woken at once, as JQM's nodes are by the NOTIFY of the rows written (else it waits for its next poll).
+        for (Peer p : peers) {
+            p.command("wake");
+        }
         awaitCount(db, "SELECT " + n + " - count(*) FROM scheduled_tasks WHERE task_instance LIKE 'd%'", n, 900_000);
         if (label != null) {
             figures.add(key, label, "/s", true, PEER, n * 1000.0 / ((System.nanoTime() - start) / 1_000_000.0));

@@ -101,6 +101,11 @@ public final class DbSchedulerPeer {
                 });
                 System.out.println("RESULT {\"n\":" + n + ",\"threads\":" + t + ",\"ms\":" + ms + "}");
             }
+            case "wake" -> {
+                // as JQM's nodes are woken by PostgreSQL's NOTIFY when instances are written by others
+                scheduler.triggerCheckForDueExecutions();
+                System.out.println("RESULT {}");
+            }
             case "steady" -> System.out.println("RESULT " + steady(scheduler, noop, Integer.parseInt(cmd[1]), Integer.parseInt(cmd[2])));
             case "quit" -> {
                 scheduler.stop();
