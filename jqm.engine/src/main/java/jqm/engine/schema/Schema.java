@@ -4,7 +4,6 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.List;
-import java.util.Map;
 
 import javax.persistence.EntityManager;
 import javax.persistence.EntityManagerFactory;
@@ -16,13 +15,6 @@ import org.osgi.service.component.annotations.Reference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import liquibase.Liquibase;
-import liquibase.Scope;
-import liquibase.changelog.ChangeSet;
-import liquibase.database.Database;
-import liquibase.database.DatabaseFactory;
-import liquibase.database.jvm.JdbcConnection;
-import liquibase.ui.LoggerUIService;
 
 /**
  * The database schema at the changelog's latest version: while this component activates it applies the changesets
@@ -123,23 +115,8 @@ public class Schema {
             }
         }
         try {
-            Map<String, Object> scope = Map.of(
-                    // Liquibase finds its own services (databases, change types...) through its bundle's class loader.
-                    Scope.Attr.classLoader.name(), Liquibase.class.getClassLoader(),
-                    // Liquibase 4.30+ sends usage data to its vendor unless told not to.
-                    "liquibase.analytics.enabled", Boolean.FALSE,
-                    // Its log and its summary into the node's log, not java.util.logging's console and standard output.
-                    Scope.Attr.logService.name(), new Slf4jLogService(),
-                    Scope.Attr.ui.name(), new LoggerUIService(),
-                    "liquibase.showSummaryOutput", "LOG");
-            Thread thread = Thread.currentThread();
-            ClassLoader context = thread.getContextClassLoader();
-            thread.setContextClassLoader(Liquibase.class.getClassLoader());
-            try {
-                return Scope.child(scope, () -> update(c, postgres));
-            } finally {
-                thread.setContextClassLoader(context);
-            }
+            startLiquibase();
+            return LiquibaseMigration.update(c, postgres);
         } finally {
             c.setAutoCommit(autoCommit); // as Liquibase found it (it turns it off)
             if (postgres) {
@@ -152,24 +129,32 @@ public class Schema {
         }
     }
 
-    private static List<String> update(Connection c, boolean postgres) throws Exception {
-        Database database = DatabaseFactory.getInstance().findCorrectDatabaseImplementation(new JdbcConnection(c));
-        // Not closed: closing Liquibase closes the connection, which must outlive it to release the advisory lock
-        // on this session (a pooled connection would keep it); the caller closes the connection.
-        @SuppressWarnings("resource")
-        Liquibase liquibase = new Liquibase(CHANGELOG, new BundleResources(Schema.class.getClassLoader()), database);
-        if (postgres) {
-            // Under the advisory lock no other node migrates: a lock row still set is a dead node's.
-            liquibase.forceReleaseLocks();
+    /** The symbolic name of Liquibase's bundle. */
+    static final String LIQUIBASE = "org.liquibase.core";
+
+    /**
+     * Starts Liquibase's bundle, which the node leaves installed but not started (its start level is
+     * above the framework's): starting it registers its hundreds of services (SPI Fly reads its
+     * service loader files, loading each class), about a second of every start on two cores, that
+     * only a migration needs. Started before any of its classes is loaded, so that SPI Fly knows it.
+     * Outside a framework (unit tests) there is nothing to start.
+     */
+    private static void startLiquibase() throws org.osgi.framework.BundleException {
+        org.osgi.framework.Bundle own = org.osgi.framework.FrameworkUtil.getBundle(Schema.class);
+        if (own == null || own.getBundleContext() == null) {
+            return;
         }
-        List<ChangeSet> pending = liquibase.listUnrunChangeSets(null, null);
-        if (pending.isEmpty()) {
-            LOG.info("Database schema up to date");
-            return List.of();
+        for (org.osgi.framework.Bundle b : own.getBundleContext().getBundles()) {
+            if (LIQUIBASE.equals(b.getSymbolicName()) && b.getState() != org.osgi.framework.Bundle.ACTIVE) {
+                int active = own.getBundleContext().getBundle(org.osgi.framework.Constants.SYSTEM_BUNDLE_LOCATION)
+                        .adapt(org.osgi.framework.startlevel.FrameworkStartLevel.class).getStartLevel();
+                org.osgi.framework.startlevel.BundleStartLevel level = b.adapt(org.osgi.framework.startlevel.BundleStartLevel.class);
+                if (level.getStartLevel() > active) {
+                    level.setStartLevel(active);
+                }
+                b.start(org.osgi.framework.Bundle.START_TRANSIENT);
+                LOG.info("Liquibase started for the schema migration");
+            }
         }
-        liquibase.update((String) null);
-        List<String> ids = pending.stream().map(cs -> cs.getFilePath() + "::" + cs.getId()).toList();
-        LOG.info("Database schema migrated: {}", ids);
-        return ids;
     }
 }
