@@ -18,7 +18,8 @@ import jqm.engine.store.Store;
 /**
  * Polls one queue for one node: claims waiting instances for its free slots, never more, and runs
  * each on a thread of its own. Woken at once by an enqueue on this node or by an instance ending,
- * otherwise every polling interval.
+ * otherwise every polling interval. A worker thread whose instance ends goes on with the next waiting
+ * one, claimed with that end (its slot stays taken), while the queue has some and polling goes on.
  */
 final class QueuePoller implements QueueMBean {
     private static final Logger LOG = LoggerFactory.getLogger(QueuePoller.class);

@@ -13,10 +13,14 @@ import java.util.Map;
 import jqm.engine.model.Instance;
 
 /**
- * What the engine does on PostgreSQL beyond the portable JPA path: the hot path of an instance, each
- * step one statement and one round trip, on a pooled connection in auto-commit (no JPA): the enqueue,
- * the claim (with the promotion of due scheduled instances and all the runner needs), the start, the
- * end. The schema objects they rely on (partial indexes of the waiting and scheduled instances, the
+ * What the engine does on PostgreSQL beyond the portable JPA path: the hot path of an instance, on a
+ * pooled connection in auto-commit (no JPA): the enqueue, the claim (with the promotion of due
+ * scheduled instances and all the runner needs), the start, the end. Each is written for batches (the
+ * {@link GroupCommit}s of {@link Store}): concurrent enqueues in one statement; the starts, ends and
+ * claims of a node's runners and pollers in one statement. Every statement is written so that
+ * PostgreSQL plans it once per connection and reuses the plan (no bound {@code LIMIT}, no array
+ * PostgreSQL can see): planned again at every call, they spent half the database's time planning.
+ * The schema objects they rely on (partial indexes of the waiting and scheduled instances, the
  * trigger that notifies every node of an instance becoming SUBMITTED) come with the changelog
  * (jqm/engine/schema/0002-... and 0003-...).
  */
