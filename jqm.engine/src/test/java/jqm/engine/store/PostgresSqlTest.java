@@ -263,13 +263,18 @@ public class PostgresSqlTest {
         }
     }
 
-    @Test
-    public void aRequestTheDatabaseRefusesFailsAloneInItsBatch() throws Exception {
+    /** Queue DEFAULT and job definition Job, whose default queue it is. */
+    private void jobInDefaultQueue() throws java.sql.SQLException {
         try (Statement s = c.createStatement()) {
             s.executeUpdate("INSERT INTO jqm_queue (id, name) VALUES (1, 'DEFAULT')");
             s.executeUpdate("INSERT INTO jqm_job_definition (id, name, kind, default_queue, highlander, configured) VALUES "
                     + "(1, 'Job', 'JAVA', 'DEFAULT', false, false)");
         }
+    }
+
+    @Test
+    public void aRequestTheDatabaseRefusesFailsAloneInItsBatch() throws Exception {
+        jobInDefaultQueue();
         PostgresSql.Request tooLong = request("Job", null, Map.of());
         tooLong.data().setKeyword1("x".repeat(500));
         List<Object> answers = PostgresSql.enqueue(c, List.of(request("Job", null, Map.of()), tooLong, request("Job", null, Map.of())));
@@ -280,11 +285,7 @@ public class PostgresSqlTest {
 
     @Test
     public void theEnqueueIsPlannedOnceAndItsPlanReused() throws Exception {
-        try (Statement s = c.createStatement()) {
-            s.executeUpdate("INSERT INTO jqm_queue (id, name) VALUES (1, 'DEFAULT')");
-            s.executeUpdate("INSERT INTO jqm_job_definition (id, name, kind, default_queue, highlander, configured) VALUES "
-                    + "(1, 'Job', 'JAVA', 'DEFAULT', false, false)");
-        }
+        jobInDefaultQueue();
         for (int round = 0; round < 20; round++) {
             List<PostgresSql.Request> batch = new ArrayList<>();
             for (int i = 0; i <= round % 4; i++) {
