@@ -97,14 +97,7 @@ public final class Bench {
                     }
                 } else {
                     for (int threads : new int[] { 4, 1, 4 }) {
-                        int n = size(threads == 1 ? 5_000 : 10_000);
-                        cpuPerJob(JQM, node.pid(), n, () -> {
-                            JsonNode r = JSON.readTree(node.driver("op", "enqueue", "n", Integer.toString(n), "threads", Integer.toString(threads)));
-                            figures.add("enqueue.java." + threads, "enqueue through the Java client, " + threads + " thread(s)", "/s", true, JQM,
-                                    n * 1000.0 / r.get("ms").asDouble());
-                        });
-                        checkAndClean(jqmDb, "SELECT count(*) FROM jqm_instance WHERE queue_name = 'sink'", n,
-                                "DELETE FROM jqm_instance WHERE queue_name = 'sink'");
+                        cpuPerJob(JQM, node.pid(), enqueued(threads), () -> enqueueJqm(node, jqmDb, threads));
                     }
                 }
             }
@@ -120,19 +113,38 @@ public final class Bench {
                     }
                 } else {
                     for (int threads : new int[] { 4, 1, 4 }) {
-                        int n = size(threads == 1 ? 5_000 : 10_000);
-                        cpuPerJob(PEER, p.pid(), n, () -> {
-                            JsonNode r = JSON.readTree(p.command("enqueue " + n + " " + threads));
-                            figures.add("enqueue.java." + threads, "enqueue through the Java client, " + threads + " thread(s)", "/s", true, PEER,
-                                    n * 1000.0 / r.get("ms").asDouble());
-                        });
-                        checkAndClean(db, "SELECT count(*) FROM scheduled_tasks WHERE execution_time > now() + interval '1 hour'", n,
-                                "DELETE FROM scheduled_tasks WHERE execution_time > now() + interval '1 hour'");
+                        cpuPerJob(PEER, p.pid(), enqueued(threads), () -> enqueuePeer(p, db, threads));
                     }
                 }
             }
             pg.drop(db);
         }
+    }
+
+    /** @return how many instances an enqueue measure with that many threads enqueues */
+    private int enqueued(int threads) {
+        return size(threads == 1 ? 5_000 : 10_000);
+    }
+
+    /** Measures JQM's enqueue through the Java client, then checks and removes what it stored. */
+    private void enqueueJqm(JqmNode node, String db, int threads) throws Exception {
+        int n = enqueued(threads);
+        JsonNode r = JSON.readTree(node.driver("op", "enqueue", "n", Integer.toString(n), "threads", Integer.toString(threads)));
+        enqueueRate(JQM, threads, n, r);
+        checkAndClean(db, "SELECT count(*) FROM jqm_instance WHERE queue_name = 'sink'", n, "DELETE FROM jqm_instance WHERE queue_name = 'sink'");
+    }
+
+    /** The same for db-scheduler's SchedulerClient.schedule. */
+    private void enqueuePeer(Peer p, String db, int threads) throws Exception {
+        int n = enqueued(threads);
+        enqueueRate(PEER, threads, n, JSON.readTree(p.command("enqueue " + n + " " + threads)));
+        checkAndClean(db, "SELECT count(*) FROM scheduled_tasks WHERE execution_time > now() + interval '1 hour'", n,
+                "DELETE FROM scheduled_tasks WHERE execution_time > now() + interval '1 hour'");
+    }
+
+    private void enqueueRate(String engine, int threads, int n, JsonNode result) {
+        figures.add("enqueue.java." + threads, "enqueue through the Java client, " + threads + " thread(s)", "/s", true, engine,
+                n * 1000.0 / result.get("ms").asDouble());
     }
 
     interface Work {
@@ -270,11 +282,7 @@ public final class Bench {
             drainJqm(db, "warmup", null);
 
             for (int threads : new int[] { 1, 4 }) {
-                int n = size(threads == 1 ? 5_000 : 10_000);
-                JsonNode r = JSON.readTree(node.driver("op", "enqueue", "n", Integer.toString(n), "threads", Integer.toString(threads)));
-                figures.add("enqueue.java." + threads, "enqueue through the Java client, " + threads + " thread(s)", "/s", true, JQM,
-                        n * 1000.0 / r.get("ms").asDouble());
-                checkAndClean(db, "SELECT count(*) FROM jqm_instance WHERE queue_name = 'sink'", n, "DELETE FROM jqm_instance WHERE queue_name = 'sink'");
+                enqueueJqm(node, db, threads);
             }
             for (int clients : new int[] { 1, 4 }) {
                 int n = size(clients == 1 ? 2_000 : 4_000);
@@ -378,12 +386,7 @@ public final class Bench {
                     "DELETE FROM scheduled_tasks WHERE execution_time > now() + interval '1 hour'");
             drainPeer(db, "warmup", null, p);
             for (int threads : new int[] { 1, 4 }) {
-                int n = size(threads == 1 ? 5_000 : 10_000);
-                JsonNode r = JSON.readTree(p.command("enqueue " + n + " " + threads));
-                figures.add("enqueue.java." + threads, "enqueue through the Java client, " + threads + " thread(s)", "/s", true, PEER,
-                        n * 1000.0 / r.get("ms").asDouble());
-                checkAndClean(db, "SELECT count(*) FROM scheduled_tasks WHERE execution_time > now() + interval '1 hour'", n,
-                        "DELETE FROM scheduled_tasks WHERE execution_time > now() + interval '1 hour'");
+                enqueuePeer(p, db, threads);
             }
             drainPeer(db, "drain.1", "drain of 20,000 waiting no-op jobs, one node of 8 slots", p);
             for (int rate : new int[] { 100, 500 }) {
@@ -448,14 +451,22 @@ public final class Bench {
      */
     private void idle(String engine, String db, long pid) throws Exception {
         Thread.sleep(quick ? 1000 : 5000);
-        long seconds = quick ? 5 : 20;
-        double cpu0 = Proc.cpuSeconds(pid);
+        double cpu = perSecond(quick ? 5 : 20, () -> Proc.cpuSeconds(pid)) * 100;
+        figures.add("idle.cpu", "idle: CPU", "% of a core", false, engine, cpu);
+        figures.add("idle.rss", "idle: resident memory", "MiB", false, engine, Proc.rssMiB(pid));
+    }
+
+    interface Counter {
+        double read() throws Exception;
+    }
+
+    /** @return how much a counter grew per second over that many seconds */
+    private static double perSecond(long seconds, Counter counter) throws Exception {
+        double before = counter.read();
         long t0 = System.nanoTime();
         Thread.sleep(seconds * 1000);
         double elapsed = (System.nanoTime() - t0) / 1e9;
-        double cpu = (Proc.cpuSeconds(pid) - cpu0) / elapsed * 100;
-        figures.add("idle.cpu", "idle: CPU", "% of a core", false, engine, cpu);
-        figures.add("idle.rss", "idle: resident memory", "MiB", false, engine, Proc.rssMiB(pid));
+        return (counter.read() - before) / elapsed;
     }
 
     /**
@@ -464,12 +475,7 @@ public final class Bench {
      */
     private void idleTransactions(String engine, String db) throws Exception {
         Thread.sleep(quick ? 1000 : 3000);
-        long seconds = quick ? 5 : 15;
-        long tx0 = pg.transactions(db);
-        long t0 = System.nanoTime();
-        Thread.sleep(seconds * 1000);
-        double elapsed = (System.nanoTime() - t0) / 1e9;
-        figures.add("idle.tx", "idle: database transactions", "/s", false, engine, (pg.transactions(db) - tx0) / elapsed);
+        figures.add("idle.tx", "idle: database transactions", "/s", false, engine, perSecond(quick ? 5 : 15, () -> pg.transactions(db)));
     }
 
     private void awaitQueue(String db, String queue) throws Exception {
