@@ -742,9 +742,9 @@ public class Store {
     }
 
     /**
-     * Ends an instance as {@link #end} does, and claims for the node the next waiting instance of a
-     * queue, so that the runner that ended one runs the next at once. On PostgreSQL both go in one
-     * statement, with the starts and ends of other runners; elsewhere, and for an end with a reason,
+     * Ends an instance as {@link #end} does (an end without a reason), and claims for the node the next
+     * waiting instance of a queue, so that the runner that ended one runs the next at once. On
+     * PostgreSQL both go in one statement, with the starts and ends of other runners; elsewhere
      * nothing is claimed (the queue's poller claims as usual).
      */
     public Ended endAndClaim(long id, State finalState, String queueName, String nodeName) {
