@@ -15,6 +15,10 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -59,6 +63,7 @@ public class RestApiIT extends JqmTestSupport {
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final ObjectMapper json = new ObjectMapper();
     private String base;
+    private Path conf;
     private String auth = "";
     private CommandSession session;
 
@@ -70,10 +75,14 @@ public class RestApiIT extends JqmTestSupport {
         account("cli", Role.CLIENT);
         account("cli2", Role.CLIENT);
         as("ops");
-        // Where an operator's node has bundles/optional: the jars the build copied for the tests.
-        Dictionary<String, Object> features = new Hashtable<>();
-        features.put("dir", TestBundles.dir().getAbsolutePath());
-        service(ConfigurationAdmin.class).getConfiguration("jqm.features", "?").update(features);
+        // Where an operator's node has bundles/optional: the jars the build copied for the tests, in
+        // conf/jqm.features.cfg as an operator writes it. Set through the file rather than ConfigAdmin:
+        // FileInstall applies that file (which jqm:disable rewrites) some time after each change, and
+        // would replace a configuration made another way by what the file says.
+        conf = Files.createDirectories(Paths.get(context.getProperty("felix.fileinstall.dir")));
+        if (!Files.exists(conf.resolve("jqm.features.cfg"))) {
+            Files.writeString(conf.resolve("jqm.features.cfg"), "dir=" + TestBundles.dir().getAbsolutePath() + "\nrest=false\n");
+        }
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         PrintStream ps = new PrintStream(out, true, StandardCharsets.UTF_8);
         session = service(CommandProcessor.class).createSession(new ByteArrayInputStream(new byte[0]), ps, ps);
@@ -97,6 +106,21 @@ public class RestApiIT extends JqmTestSupport {
             String password = accounts.create(name, Set.of(role), null);
             AUTH.put(name, "Basic " + Base64.getEncoder().encodeToString((name + ":" + password).getBytes(StandardCharsets.UTF_8)));
         }
+    }
+
+    /** Sets a line of conf/jqm.features.cfg as an operator edits it, keeping the others. */
+    private void setLine(String key, String value) throws Exception {
+        Path file = conf.resolve("jqm.features.cfg");
+        List<String> lines = new ArrayList<>();
+        for (String line : Files.readAllLines(file)) {
+            if (!line.matches("\\s*" + key + "\\s*[=:].*")) {
+                lines.add(line);
+            }
+        }
+        lines.add(key + "=" + value);
+        // Whole, as editors save: FileInstall never reads a half-written file.
+        Path tmp = Files.write(conf.resolve(".features.tmp"), lines);
+        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     }
 
     private void as(String name) {
@@ -206,14 +230,10 @@ public class RestApiIT extends JqmTestSupport {
 
     @Test
     public void theConfigurationLineEnablesAndDisablesItToo() throws Exception {
-        org.osgi.service.cm.Configuration c = service(ConfigurationAdmin.class).getConfiguration("jqm.features", "?");
-        Dictionary<String, Object> p = c.getProperties();
-        p.put("rest", "true");
-        c.update(p);
+        setLine("rest", "true");
         awaitStatus("GET", "/q", 200);
         assertNotNull(restBundle());
-        p.put("rest", "false");
-        c.update(p);
+        setLine("rest", "false");
         awaitStatus("GET", "/q", 404);
         long deadline = System.currentTimeMillis() + TIMEOUT_MS;
         while (restBundle() != null) {
