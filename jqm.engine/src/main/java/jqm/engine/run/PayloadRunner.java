@@ -210,7 +210,7 @@ public class PayloadRunner {
                     + " is deployed on node " + node.name() + ": deploy its payload bundle on every node polling queue "
                     + claim.queueName(), goOn);
         }
-        String killedBeforeStart = retrying.call(claim.id(), "mark it running", () -> store.markRunning(claim.id()));
+        String killedBeforeStart = start(claim);
         if (killedBeforeStart != null) {
             objects.ungetService(payload);
             return endOnce(claim, State.KILLED, killedBeforeStart + " before it started", goOn);
@@ -267,7 +267,7 @@ public class PayloadRunner {
 
     /** Runs a shell job's command as a child process, on the calling thread; a kill destroys the process. */
     private Claim runShell(Claim claim, java.util.function.BooleanSupplier goOn) {
-        String killedBeforeStart = retrying.call(claim.id(), "mark it running", () -> store.markRunning(claim.id()));
+        String killedBeforeStart = start(claim);
         if (killedBeforeStart != null) {
             return endOnce(claim, State.KILLED, killedBeforeStart + " before it started", goOn);
         }
@@ -289,6 +289,12 @@ public class PayloadRunner {
             return endOnce(claim, State.KILLED, ctx.killReason(), goOn);
         }
         return endOnce(claim, outcome.state(), outcome.reason(), goOn);
+    }
+
+    /** @return why the instance may not run (a kill asked since its claim), or null: it is RUNNING */
+    private String start(Claim claim) {
+        // A runner's own claim of its next instance made it RUNNING already.
+        return claim.started() ? null : retrying.call(claim.id(), "mark it running", () -> store.markRunning(claim.id()));
     }
 
     private static void sleepQuietly(long ms) {

@@ -56,7 +56,7 @@ final class PostgresSql {
             + "AND d.highlander AND EXISTS (SELECT 1 FROM jqm_instance r WHERE r.job_name = i.job_name "
             + "AND r.state IN ('ATTRIBUTED', 'RUNNING'))) "
             + "ORDER BY i.priority DESC, i.queue_position, i.id LIMIT %d FOR UPDATE SKIP LOCKED), "
-            + "claimed AS (UPDATE jqm_instance u SET state = 'ATTRIBUTED', node_name = ?, attribution_date = ? FROM claimable "
+            + "claimed AS (UPDATE jqm_instance u SET state = ?, node_name = ?, attribution_date = ?, start_date = ? FROM claimable "
             + "WHERE u.id = claimable.id RETURNING u.id, u.job_name, u.queue_name, u.parent_id, u.username, u.priority, u.queue_position) ";
     /** The claimed rows: step 2 (after starts and ends, when they come in the same statement), then what a runner needs, in serving order. */
     private static final String CLAIMED = "SELECT 2 AS step, c.id, c.job_name, c.queue_name, c.parent_id, c.username, d.max_run_time_s, "
@@ -89,17 +89,30 @@ final class PostgresSql {
         return withLimit(CLAIM, CLAIMS, max);
     }
 
-    /** A poller's claim: up to {@code max} instances of a queue for a node. */
-    record ClaimRequest(String queueName, String nodeName, int max) {
+    /**
+     * A claim of up to {@code max} instances of a queue for a node: by a poller, which hands them to
+     * runners (ATTRIBUTED), or by a runner that runs the instance at once ({@code start}: RUNNING,
+     * with its start date, in the claim itself; a waiting instance has no kill request, since a
+     * kill cancels it, so there is nothing to check between claim and start).
+     */
+    record ClaimRequest(String queueName, String nodeName, int max, boolean start) {
+        ClaimRequest(String queueName, String nodeName, int max) {
+            this(queueName, nodeName, max, false);
+        }
+
+        /** @return the requests that one claim statement can serve together */
+        List<Object> group() {
+            return List.of(queueName, nodeName, start);
+        }
     }
 
-    static List<Claim> claim(Connection c, String queueName, String nodeName, int max) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(claimSql(max))) {
-            bindClaim(ps, 1, new ClaimRequest(queueName, nodeName, max), new Timestamp(System.currentTimeMillis()));
+    static List<Claim> claim(Connection c, ClaimRequest r) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(claimSql(r.max()))) {
+            bindClaim(ps, 1, r, new Timestamp(System.currentTimeMillis()));
             List<Claim> claims = new ArrayList<>();
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    claims.add(claimed(rs));
+                    claims.add(claimed(rs, r.start()));
                 }
             }
             return claims;
@@ -111,13 +124,15 @@ final class PostgresSql {
         ps.setString(k++, r.queueName());
         ps.setTimestamp(k++, now);
         ps.setString(k++, r.queueName());
+        ps.setString(k++, r.start() ? "RUNNING" : "ATTRIBUTED");
         ps.setString(k++, r.nodeName());
         ps.setTimestamp(k++, now);
+        ps.setTimestamp(k++, r.start() ? now : null);
         return k;
     }
 
     /** @return the claim of a row of {@link #CLAIMED} */
-    private static Claim claimed(ResultSet rs) throws SQLException {
+    private static Claim claimed(ResultSet rs, boolean started) throws SQLException {
         String[] names = (String[]) rs.getArray(10).getArray();
         String[] values = (String[]) rs.getArray(11).getArray();
         Map<String, String> params = new LinkedHashMap<>();
@@ -129,7 +144,7 @@ final class PostgresSql {
         int maxRun = rs.getInt(7);
         Integer maxRunTime = rs.wasNull() ? null : maxRun;
         return new Claim(rs.getLong(2), rs.getString(3), rs.getString(4), params, maxRunTime, rs.getString(8), rs.getString(9), parentId,
-                rs.getString(6));
+                rs.getString(6), started);
     }
 
     /**
@@ -191,37 +206,35 @@ final class PostgresSql {
      */
     static List<Object> steps(Connection c, List<?> batch) throws SQLException {
         List<Transition> transitions = new ArrayList<>();
-        // what is to be claimed, by queue and node, in the order of the batch
-        Map<List<String>, Integer> demand = new LinkedHashMap<>();
+        // what is to be claimed, by group (queue, node, started or not), in the order of the batch
+        Map<List<Object>, ClaimRequest> demand = new LinkedHashMap<>();
         for (Object step : batch) {
+            ClaimRequest r;
             if (step instanceof Transition t) {
                 transitions.add(t);
+                continue;
             } else if (step instanceof EndAndClaim e) {
                 transitions.add(Transition.end(e.id(), e.endState()));
-                demand.merge(List.of(e.queueName(), e.nodeName()), 1, Integer::sum);
+                r = e.next();
             } else {
-                ClaimRequest r = (ClaimRequest) step;
-                demand.merge(List.of(r.queueName(), r.nodeName()), r.max(), Integer::sum);
+                r = (ClaimRequest) step;
             }
+            demand.merge(r.group(), r, (a, b) -> new ClaimRequest(a.queueName(), a.nodeName(), a.max() + b.max(), a.start()));
         }
-        Map<List<String>, java.util.ArrayDeque<Claim>> claimed = new java.util.HashMap<>();
-        java.util.Iterator<Map.Entry<List<String>, Integer>> groups = demand.entrySet().iterator();
+        Map<List<Object>, java.util.ArrayDeque<Claim>> claimed = new java.util.HashMap<>();
+        java.util.Iterator<ClaimRequest> groups = demand.values().iterator();
         List<Object> transitionAnswers = List.of();
         if (!transitions.isEmpty()) {
-            ClaimRequest first = null;
-            if (groups.hasNext()) {
-                Map.Entry<List<String>, Integer> g = groups.next();
-                first = new ClaimRequest(g.getKey().get(0), g.getKey().get(1), g.getValue());
-            }
+            ClaimRequest first = groups.hasNext() ? groups.next() : null;
             List<Claim> got = new ArrayList<>();
             transitionAnswers = transition(c, transitions, first, got);
             if (first != null) {
-                claimed.put(List.of(first.queueName(), first.nodeName()), new java.util.ArrayDeque<>(got));
+                claimed.put(first.group(), new java.util.ArrayDeque<>(got));
             }
         }
         while (groups.hasNext()) {
-            Map.Entry<List<String>, Integer> g = groups.next();
-            claimed.put(g.getKey(), new java.util.ArrayDeque<>(claim(c, g.getKey().get(0), g.getKey().get(1), g.getValue())));
+            ClaimRequest g = groups.next();
+            claimed.put(g.group(), new java.util.ArrayDeque<>(claim(c, g)));
         }
         java.util.Iterator<Object> ended = transitionAnswers.iterator();
         List<Object> all = new ArrayList<>(batch.size());
@@ -229,10 +242,10 @@ final class PostgresSql {
             if (step instanceof Transition) {
                 all.add(ended.next());
             } else if (step instanceof EndAndClaim e) {
-                all.add(new Ended((Boolean) ended.next(), claimed.get(List.of(e.queueName(), e.nodeName())).poll()));
+                all.add(new Ended((Boolean) ended.next(), claimed.get(e.next().group()).poll()));
             } else {
                 ClaimRequest r = (ClaimRequest) step;
-                java.util.ArrayDeque<Claim> available = claimed.get(List.of(r.queueName(), r.nodeName()));
+                java.util.ArrayDeque<Claim> available = claimed.get(r.group());
                 List<Claim> mine = new ArrayList<>();
                 while (mine.size() < r.max() && !available.isEmpty()) {
                     mine.add(available.poll());
@@ -248,6 +261,10 @@ final class PostgresSql {
      * same queue if there is one: the end and that claim in one statement, without waking the poller.
      */
     record EndAndClaim(long id, String endState, String queueName, String nodeName) {
+        /** @return the claim that goes with the end: one instance, RUNNING at once on the runner's thread */
+        ClaimRequest next() {
+            return new ClaimRequest(queueName, nodeName, 1, true);
+        }
     }
 
     /** Starts and ends only. */
@@ -287,7 +304,7 @@ final class PostgresSql {
                     switch (rs.getInt(1)) {
                         case 0 -> started.add(rs.getLong(2));
                         case 1 -> moved.add(rs.getLong(2));
-                        default -> claimed.add(claimed(rs));
+                        default -> claimed.add(claimed(rs, claim.start()));
                     }
                 }
             }

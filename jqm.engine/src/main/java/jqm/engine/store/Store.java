@@ -662,7 +662,7 @@ public class Store {
             JobDefinition d = defs.get(i.getJobName());
             claims.add(new Claim(i.getId(), i.getJobName(), i.getQueueName(), params.getOrDefault(i.getId(), Map.of()),
                     d == null ? null : d.getMaxRunTimeSeconds(), d == null || d.getKind() == null ? null : d.getKind().name(),
-                    d == null ? null : d.getCommand(), i.getParentId(), i.getUsername()));
+                    d == null ? null : d.getCommand(), i.getParentId(), i.getUsername(), false));
         }
         return claims;
     }
@@ -743,7 +743,8 @@ public class Store {
 
     /**
      * Ends an instance as {@link #end} does (an end without a reason), and claims for the node the next
-     * waiting instance of a queue, so that the runner that ended one runs the next at once. On
+     * waiting instance of a queue, so that the runner that ended one runs the next at once: that
+     * claim makes it RUNNING straight away ({@link Claim#started()}), there being no hand-over. On
      * PostgreSQL both go in one statement, with the starts and ends of other runners; elsewhere
      * nothing is claimed (the queue's poller claims as usual).
      */

@@ -1,6 +1,7 @@
 package jqm.engine.store;
 
 import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertTrue;
 
 import java.sql.Connection;
@@ -61,7 +62,7 @@ public class PostgresSqlTest {
     public void claimStartAndEndAreEachPlannedOnceAndTheirPlansReused() throws Exception {
         List<Long> done = new ArrayList<>();
         for (int round = 0; round < 60; round++) {
-            List<Claim> claims = PostgresSql.claim(c, "DEFAULT", "n0", 1 + round % 3);
+            List<Claim> claims = PostgresSql.claim(c, new PostgresSql.ClaimRequest("DEFAULT", "n0", 1 + round % 3));
             assertEquals("claimed in serving order", 1 + round % 3, claims.size());
             List<Long> ids = claims.stream().map(Claim::id).toList();
             for (Long id : ids) {
@@ -102,7 +103,7 @@ public class PostgresSqlTest {
 
     @Test
     public void startsAndEndsInOneBatchEachGetTheirOwnAnswer() throws Exception {
-        List<Long> ids = PostgresSql.claim(c, "DEFAULT", "n0", 4).stream().map(Claim::id).toList();
+        List<Long> ids = PostgresSql.claim(c, new PostgresSql.ClaimRequest("DEFAULT", "n0", 4)).stream().map(Claim::id).toList();
         starts(ids.subList(0, 2));
         try (Statement s = c.createStatement()) {
             s.executeUpdate("UPDATE jqm_instance SET kill_requested = true, kill_reason = 'no' WHERE id = " + ids.get(3));
@@ -126,7 +127,7 @@ public class PostgresSqlTest {
                     + "VALUES (5001, 'Job', 'other', 'SUBMITTED', 0, now(), false, 1)");
         }
         for (int round = 0; round < 15; round++) {
-            List<Long> ids = PostgresSql.claim(c, "DEFAULT", "n0", 2).stream().map(Claim::id).toList();
+            List<Long> ids = PostgresSql.claim(c, new PostgresSql.ClaimRequest("DEFAULT", "n0", 2)).stream().map(Claim::id).toList();
             PostgresSql.ClaimRequest claim = new PostgresSql.ClaimRequest("DEFAULT", "n0", 2);
             PostgresSql.ClaimRequest other = new PostgresSql.ClaimRequest("other", "n1", 3);
             List<Object> batch = round == 0 ? List.of(PostgresSql.Transition.start(ids.get(0)), claim, other, PostgresSql.Transition.end(ids.get(1), "ENDED"))
@@ -159,24 +160,28 @@ public class PostgresSqlTest {
     }
 
     @Test
-    public void runnersEndingInstancesEachGetTheNextWaitingOneWithAPollersClaimInTheSameBatch() throws Exception {
-        List<Long> ids = PostgresSql.claim(c, "DEFAULT", "n0", 2).stream().map(Claim::id).toList();
+    public void runnersEndingInstancesEachGetTheNextWaitingOneRunningWithAPollersClaimInTheSameBatch() throws Exception {
+        List<Long> ids = PostgresSql.claim(c, new PostgresSql.ClaimRequest("DEFAULT", "n0", 2)).stream().map(Claim::id).toList();
         starts(ids);
         List<Object> answers = PostgresSql.steps(c, List.of(new PostgresSql.EndAndClaim(ids.get(0), "ENDED", "DEFAULT", "n0"),
                 new PostgresSql.ClaimRequest("DEFAULT", "n0", 2), new PostgresSql.EndAndClaim(ids.get(1), "CRASHED", "DEFAULT", "n0")));
         long next = ids.get(1) + 1;
         assertEquals(new Ended(true, answers.get(0) instanceof Ended e ? e.next() : null), answers.get(0));
+        // the runners' claims go with the ends, the poller's after them
         assertEquals("the first runner gets the first waiting instance", next, ((Ended) answers.get(0)).next().id());
+        assertEquals("the second runner the one after", next + 1, ((Ended) answers.get(2)).next().id());
+        assertTrue(((Ended) answers.get(2)).ended());
+        assertTrue("a runner's claim is started", ((Ended) answers.get(0)).next().started());
         @SuppressWarnings("unchecked")
         List<Claim> polled = (List<Claim>) answers.get(1);
-        assertEquals("the poller the next two", List.of(next + 1, next + 2), polled.stream().map(Claim::id).toList());
-        assertEquals("the second runner the one after", next + 3, ((Ended) answers.get(2)).next().id());
-        assertTrue(((Ended) answers.get(2)).ended());
+        assertEquals("the poller the next two", List.of(next + 2, next + 3), polled.stream().map(Claim::id).toList());
+        assertFalse("a poller's claim is not", polled.get(0).started());
         try (Statement s = c.createStatement();
-                ResultSet r = s.executeQuery("SELECT count(*) FROM jqm_instance WHERE state = 'ATTRIBUTED' AND node_name = 'n0' AND id BETWEEN "
-                        + next + " AND " + (next + 3))) {
+                ResultSet r = s.executeQuery("SELECT string_agg(id || ' ' || state || ' ' || (start_date IS NOT NULL), ',' ORDER BY id) "
+                        + "FROM jqm_instance WHERE node_name = 'n0' AND id BETWEEN " + next + " AND " + (next + 3))) {
             r.next();
-            assertEquals(4, r.getInt(1));
+            assertEquals("the runners' RUNNING with their start date, the poller's ATTRIBUTED", next + " RUNNING true," + (next + 1)
+                    + " RUNNING true," + (next + 2) + " ATTRIBUTED false," + (next + 3) + " ATTRIBUTED false", r.getString(1));
         }
         // nothing left to claim: the runner just ends
         try (Statement s = c.createStatement()) {
@@ -187,7 +192,7 @@ public class PostgresSqlTest {
 
     @Test
     public void anInstanceEndedTwiceInOneBatchIsEndedOnceWithTheFirstState() throws Exception {
-        long id = PostgresSql.claim(c, "DEFAULT", "n0", 1).get(0).id();
+        long id = PostgresSql.claim(c, new PostgresSql.ClaimRequest("DEFAULT", "n0", 1)).get(0).id();
         starts(List.of(id));
         assertEquals(List.of(true, false),
                 PostgresSql.transition(c, List.of(PostgresSql.Transition.end(id, "KILLED"), PostgresSql.Transition.end(id, "ENDED"))));
@@ -200,7 +205,7 @@ public class PostgresSqlTest {
 
     @Test
     public void aKillRequestedBeforeTheStartIsAnsweredWithItsReason() throws Exception {
-        List<Long> ids = PostgresSql.claim(c, "DEFAULT", "n0", 2).stream().map(Claim::id).toList();
+        List<Long> ids = PostgresSql.claim(c, new PostgresSql.ClaimRequest("DEFAULT", "n0", 2)).stream().map(Claim::id).toList();
         try (Statement s = c.createStatement()) {
             s.executeUpdate("UPDATE jqm_instance SET kill_requested = true, kill_reason = 'stop it' WHERE id = " + ids.get(1));
         }
