@@ -13,6 +13,7 @@ import org.osgi.service.component.annotations.Reference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import jqm.engine.run.PayloadRunner;
 import jqm.engine.store.Store;
 
 /**
@@ -21,6 +22,10 @@ import jqm.engine.store.Store;
  * a conditional update, so each instance is ended by exactly one of them. A node judges others only
  * once it has itself reached the database for the whole dead-after time: after a database outage
  * every node's heartbeat is old, and the live ones need that long to beat again.
+ *
+ * <p>At each beat it also ends CRASHED the instances claimed for this node longer than the dead-after
+ * time ago that none of its runners holds (lost on the way: see {@link Store#crashLost}), rather than
+ * leaving them attributed or running until the node restarts.
  */
 @Component(immediate = true)
 public class Heartbeat {
@@ -28,15 +33,17 @@ public class Heartbeat {
 
     private final LocalNode node;
     private final Store store;
+    private final PayloadRunner runner;
     private final ScheduledExecutorService timer;
     private boolean failing;
     /** Since when the database has answered every beat (only the timer thread uses it). */
     private long reachableSince = System.currentTimeMillis();
 
     @Activate
-    public Heartbeat(@Reference LocalNode node, @Reference Store store) {
+    public Heartbeat(@Reference LocalNode node, @Reference Store store, @Reference PayloadRunner runner) {
         this.node = node;
         this.store = store;
+        this.runner = runner;
         ScheduledThreadPoolExecutor t = new ScheduledThreadPoolExecutor(1, r -> new Thread(r, "jqm-heartbeat"));
         t.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
         this.timer = t;
@@ -58,6 +65,11 @@ public class Heartbeat {
                 reachableSince = System.currentTimeMillis();
             }
             long now = System.currentTimeMillis();
+            List<Long> lost = store.crashLost(node.name(), new Date(now - node.deadAfterSeconds() * 1000L), runner::holds);
+            if (!lost.isEmpty()) {
+                LOG.warn("Node {} ended CRASHED {} instance(s) claimed for it that none of its runners had (claims or ends lost "
+                        + "with a database connection): {}", node.name(), lost.size(), lost);
+            }
             if (now - reachableSince >= node.deadAfterSeconds() * 1000L) {
                 Date limit = new Date(now - node.deadAfterSeconds() * 1000L);
                 List<Long> crashed = store.crashInstancesOfDeadNodes(limit, node.name());

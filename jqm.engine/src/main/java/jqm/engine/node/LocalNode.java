@@ -68,7 +68,7 @@ public class LocalNode {
         @AttributeDefinition(name = "Heartbeat period (s)", description = "How often the node tells the cluster it is alive", min = "1")
         int heartbeat_seconds() default 10;
 
-        @AttributeDefinition(name = "Dead after (s)", description = "A node silent for this long is dead: a live node ends its attributed and running instances CRASHED", min = "5")
+        @AttributeDefinition(name = "Dead after (s)", description = "A node silent for this long is dead: a live node ends its attributed and running instances CRASHED. Also how old a claim of this node's that none of its runners has must be before the node ends it CRASHED", min = "5")
         int dead_after_seconds() default 60;
 
         @AttributeDefinition(name = "Refresh period (s)", description = "How often the node rereads its queue mappings from the database (changes made through this node apply at once)", min = "1")

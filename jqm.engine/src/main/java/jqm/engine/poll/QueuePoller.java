@@ -155,7 +155,7 @@ final class QueuePoller implements QueueMBean {
                 try {
                     c = runner.run(current, this::keepSlot);
                 } catch (RuntimeException e) {
-                    LOG.error("Instance {} could not be run or ended; it will be marked CRASHED when the node restarts", current.id(), e);
+                    LOG.error("Instance {} could not be run or ended; the node marks it CRASHED once it is older than the dead-after time", current.id(), e);
                 }
                 if (c != null) {
                     claimed.incrementAndGet();

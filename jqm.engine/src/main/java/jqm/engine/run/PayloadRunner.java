@@ -55,6 +55,11 @@ public class PayloadRunner {
     private final Map<String, NavigableSet<ServiceReference<JobPayload>>> payloads = new ConcurrentHashMap<>();
     private final Map<Long, Running> running = new ConcurrentHashMap<>();
     /**
+     * The instances a runner thread of this node holds: from the moment it takes one (claimed by a
+     * poller or with its previous end) until its end is committed, or given up.
+     */
+    private final java.util.Set<Long> held = ConcurrentHashMap.newKeySet();
+    /**
      * The payload that runs new instances: the highest service ranking, then the newest registration,
      * so that an updated payload bundle installed beside the old one takes over at once.
      */
@@ -186,6 +191,24 @@ public class PayloadRunner {
      * @return the instance claimed with the end, which the caller runs next, or null
      */
     public Claim run(Claim claim, java.util.function.BooleanSupplier goOn) {
+        held.add(claim.id());
+        try {
+            return runHeld(claim, goOn);
+        } finally {
+            held.remove(claim.id());
+        }
+    }
+
+    /**
+     * @return whether a runner of this node holds the instance (between taking it and the commit of its
+     *         end); an instance claimed for this node long ago that none holds was lost on the way
+     *         (see {@link Store#crashLost})
+     */
+    public boolean holds(long id) {
+        return held.contains(id);
+    }
+
+    private Claim runHeld(Claim claim, java.util.function.BooleanSupplier goOn) {
         if ("SHELL".equals(claim.kind())) {
             return runShell(claim, goOn);
         }
@@ -316,7 +339,8 @@ public class PayloadRunner {
                 return e.next();
             } catch (jqm.engine.store.StoreException e) {
                 // The database failed: the end is retried alone. (Had the statement been done and only its
-                // answer lost, its claim is left ATTRIBUTED to this node, as a poller's would be.)
+                // answer lost, its claim is left RUNNING on this node, held by no runner: the heartbeat ends
+                // it CRASHED once it is older than the dead-after time, see Store.crashLost.)
             }
         }
         if (!retrying.call(claim.id(), "end it " + end, () -> store.end(claim.id(), end, reason))) {

@@ -309,6 +309,41 @@ public class Store {
         });
     }
 
+    /**
+     * Ends CRASHED the instances claimed for a live node before a given date that none of its runners
+     * holds: a claim whose statement was committed but whose answer never reached the node (its
+     * database connection failed at that moment), or an instance whose runner failed outside of its
+     * payload. Nothing would run or end them until the node restarts; this ends them as that restart
+     * would, with the reason.
+     *
+     * @param held whether a runner of the node holds an instance (asked after reading the candidates)
+     * @return the instances ended
+     */
+    public List<Long> crashLost(String nodeName, Date claimedBefore, java.util.function.LongPredicate held) {
+        return tx("end the instances node " + nodeName + " lost track of", em -> {
+            List<Long> ended = new ArrayList<>();
+            Date now = new Date();
+            for (Object[] row : em.createQuery("SELECT i.id, i.attributionDate FROM Instance i WHERE i.state IN :active "
+                    + "AND i.nodeName = :n AND i.attributionDate < :before", Object[].class).setParameter("active", ACTIVE)
+                    .setParameter("n", nodeName).setParameter("before", claimedBefore).getResultList()) {
+                long id = (Long) row[0];
+                if (held.test(id)) {
+                    continue;
+                }
+                int won = em.createQuery("UPDATE Instance i SET i.state = :c WHERE i.id = :id AND i.state IN :active AND i.nodeName = :n")
+                        .setParameter("c", State.CRASHED).setParameter("id", id).setParameter("active", ACTIVE)
+                        .setParameter("n", nodeName).executeUpdate();
+                if (won == 1) {
+                    end(em, em.find(Instance.class, id), State.CRASHED, "Node " + nodeName + " claimed this instance at "
+                            + ((Date) row[1]).toInstant() + " but none of its runners had it (the claim's answer or the instance's end was "
+                            + "lost, a database connection failing at that moment); marked CRASHED, as a restart of the node would", now);
+                    ended.add(id);
+                }
+            }
+            return ended;
+        });
+    }
+
     /** @return the enabled queue mappings of a node */
     public List<QueueMapping> mappingsOf(String nodeName) {
         return tx("read the queue mappings of node " + nodeName, em -> em
