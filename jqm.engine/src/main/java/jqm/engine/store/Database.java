@@ -51,6 +51,8 @@ public class Database {
     public static final String PID = "jqm.db";
     /** The name of the pool (in HikariCP's log lines) and of the DataSource service. */
     public static final String NAME = "jqm";
+    /** The service property of the DataSource that gives the network timeout of the hot path (ms, 0 for none). */
+    public static final String NETWORK_TIMEOUT = "jqm.network.timeout.ms";
 
     private static final Logger LOG = LoggerFactory.getLogger(Database.class);
 
@@ -82,6 +84,9 @@ public class Database {
 
         @AttributeDefinition(name = "Idle timeout (ms)", description = "An idle connection beyond the idle ones kept is closed after this long", min = "10000")
         long pool_idle_timeout_ms() default 600_000;
+
+        @AttributeDefinition(name = "Network timeout (ms)", description = "How long the node's hot path (claims, starts, ends and enqueues on PostgreSQL) waits for the database's answer before it drops the connection and fails as on any database failure: a database host or network gone silent does not hang the node's runners. 0: wait forever", min = "0")
+        long network_timeout_ms() default 60_000;
 
         @AttributeDefinition(name = "Maximum lifetime (ms)", description = "A connection is replaced once it has been open this long (when not in use); keep it below any timeout of the database or network", min = "30000")
         long pool_max_lifetime_ms() default 1_800_000;
@@ -133,6 +138,7 @@ public class Database {
         props.put(DataSourceFactory.JDBC_DATASOURCE_NAME, NAME);
         props.put(DataSourceFactory.OSGI_JDBC_DRIVER_CLASS, config.driver());
         props.put("pool.max.size", pool.getMaximumPoolSize());
+        props.put(NETWORK_TIMEOUT, config.network_timeout_ms());
         registration = context.registerService(DataSource.class, unclosable(pool), props);
     }
 

@@ -62,6 +62,8 @@ public class Store {
 
     /** The pool, for the PostgreSQL hot path (one statement, auto-commit, no JPA); null in tests on the embedded database. */
     private final javax.sql.DataSource dataSource;
+    /** How long the hot path waits for an answer of the database (ms, 0: forever). */
+    private final int networkTimeoutMs;
 
     /**
      * On PostgreSQL, the starts and ends of instances on this node's runner threads with the claims of
@@ -78,9 +80,14 @@ public class Store {
      */
     @Activate
     public Store(@Reference(target = "(osgi.unit.name=jqm)") EntityManagerFactory emf, @Reference Schema schema,
-            @Reference(target = "(osgi.jndi.service.name=" + Database.NAME + ")") javax.sql.DataSource dataSource) {
+            @Reference(target = "(osgi.jndi.service.name=" + Database.NAME + ")") Map.Entry<Map<String, Object>, javax.sql.DataSource> pool) {
+        this(emf, pool.getValue(), pool.getKey().get(Database.NETWORK_TIMEOUT) instanceof Number n ? n.intValue() : 0);
+    }
+
+    private Store(EntityManagerFactory emf, javax.sql.DataSource dataSource, int networkTimeoutMs) {
         this.emf = emf;
         this.dataSource = dataSource;
+        this.networkTimeoutMs = networkTimeoutMs;
         this.postgres = tx("inspect the database",
                 em -> jdbc(em, c -> "PostgreSQL".equals(c.getMetaData().getDatabaseProductName())));
         if (postgres) {
@@ -93,16 +100,36 @@ public class Store {
 
     /** A store on the embedded database without the pool (tests outside OSGi). */
     public Store(EntityManagerFactory emf, Schema schema) {
-        this(emf, schema, null);
+        this(emf, null, 0);
     }
 
-    /** Runs one piece of JDBC work on its own, in auto-commit on a pooled connection (the PostgreSQL hot path). */
+    /**
+     * Runs one piece of JDBC work on its own, in auto-commit on a pooled connection (the PostgreSQL hot
+     * path), waiting at most the network timeout for each answer of the database.
+     */
     private <T> T direct(String what, JdbcWork<T> work) {
         try (java.sql.Connection c = dataSource.getConnection()) {
+            if (networkTimeoutMs > 0) {
+                c.setNetworkTimeout(Runnable::run, networkTimeoutMs); // the pool sets it back when the connection returns
+            }
             return work.apply(c);
         } catch (java.sql.SQLException e) {
+            if (causedBy(e, java.net.SocketTimeoutException.class)) {
+                throw new StoreException("The database did not answer within " + networkTimeoutMs + " ms (network.timeout.ms of "
+                        + "conf/jqm.db.cfg) while trying to " + what + "; the connection is dropped, and whether the database did it "
+                        + "is not known", e);
+            }
             throw new StoreException("Database failure while trying to " + what + ": " + rootMessage(e), e);
         }
+    }
+
+    private static boolean causedBy(Throwable t, Class<? extends Throwable> type) {
+        for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
+            if (type.isInstance(c)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Work on the JDBC connection of the entity manager's transaction. */

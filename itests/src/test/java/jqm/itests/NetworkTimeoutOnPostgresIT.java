@@ -1,0 +1,114 @@
+package jqm.itests;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertNotNull;
+import static org.junit.Assert.assertTrue;
+import static org.junit.Assert.fail;
+
+import java.net.URI;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicReference;
+
+import org.junit.After;
+import org.junit.Test;
+import org.junit.runner.RunWith;
+import org.ops4j.pax.exam.junit.PaxExam;
+import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
+import org.ops4j.pax.exam.spi.reactors.PerClass;
+
+import jqm.api.client.JobInstance;
+import jqm.api.client.JobRequest;
+import jqm.api.client.JqmClientException;
+import jqm.api.client.State;
+
+/**
+ * A database that falls silent (its host or the network gone without closing anything) while the
+ * node is busy: the node's connection goes through a relay that stops forwarding ({@link SilentNetwork}).
+ * A request in flight fails after the network timeout (2 s here) with a clear error instead of hanging
+ * for good, and once the database answers again the node goes on, every instance it took reaching a
+ * final state.
+ */
+@RunWith(PaxExam.class)
+@ExamReactorStrategy(PerClass.class)
+public class NetworkTimeoutOnPostgresIT extends JqmTestSupport {
+    private static SilentNetwork network;
+
+    @Override
+    protected Object[] database() throws Exception {
+        Object[] db = OnPostgres.database(context);
+        URI pg = URI.create(System.getenv("JQM_IT_PG_URL").substring("jdbc:".length()));
+        network = new SilentNetwork(pg.getHost(), pg.getPort());
+        for (int i = 0; i < db.length; i += 2) {
+            if ("url".equals(db[i])) {
+                db[i + 1] = ((String) db[i + 1]).replace("//" + pg.getHost() + ":" + pg.getPort() + "/",
+                        "//127.0.0.1:" + network.port() + "/");
+            }
+        }
+        Object[] more = { "network.timeout.ms", 2000L, "pool.connection.timeout.ms", 3000L };
+        Object[] all = java.util.Arrays.copyOf(db, db.length + more.length);
+        System.arraycopy(more, 0, all, db.length, more.length);
+        return all;
+    }
+
+    @After
+    public void networkBack() throws Exception {
+        network.speakAgain();
+    }
+
+    @Test
+    public void aRequestToADatabaseFallenSilentFailsAfterTheNetworkTimeoutAndTheNodeGoesOnAfterward() throws Exception {
+        deploySample();
+        assertEquals(State.ENDED, awaitEnd(client.enqueue(JobRequest.of("HelloWorld"))).getState());
+
+        // A busy client: its connections never idle long enough for the pool to check them first.
+        List<Long> enqueued = new CopyOnWriteArrayList<>();
+        AtomicReference<RuntimeException> failure = new AtomicReference<>();
+        Thread busy = new Thread(() -> {
+            try {
+                while (true) {
+                    enqueued.add(client.enqueue(JobRequest.of("HelloWorld").setKeyword1("busy-" + UUID.randomUUID())));
+                }
+            } catch (RuntimeException e) {
+                failure.set(e);
+            }
+        }, "busy-client");
+        busy.start();
+        Thread.sleep(500);
+        network.fallSilent();
+        long silentAt = System.currentTimeMillis();
+        busy.join(60_000);
+        long failedAfter = System.currentTimeMillis() - silentAt;
+        if (busy.isAlive()) {
+            busy.interrupt();
+            fail("an enqueue to a silent database still hangs after 60 s");
+        }
+        assertTrue("some enqueues went through before the silence", !enqueued.isEmpty());
+        assertNotNull(failure.get());
+        assertTrue(failure.get().toString(), failure.get() instanceof JqmClientException);
+        assertTrue(failure.get().getMessage(), failure.get().getMessage().contains("did not answer within 2000 ms"));
+        assertTrue("failed after " + failedAfter + " ms", failedAfter < 20_000);
+
+        network.speakAgain();
+        long deadline = System.currentTimeMillis() + TIMEOUT_MS;
+        Long again = null;
+        while (again == null) {
+            try {
+                again = client.enqueue(JobRequest.of("HelloWorld"));
+            } catch (JqmClientException e) {
+                // connections broken by the silence, found and replaced by the pool one by one
+                assertTrue("no enqueue works " + TIMEOUT_MS + " ms after the database is back: " + e, System.currentTimeMillis() < deadline);
+                Thread.sleep(100);
+            }
+        }
+        assertEquals(State.ENDED, awaitEnd(again).getState());
+        // Nothing is left hanging: every instance enqueued before the silence reaches a final state (an
+        // instance whose end and next claim were committed while the answer was lost ends CRASHED, with why).
+        for (long id : enqueued) {
+            JobInstance j = awaitEnd(id);
+            assertTrue(id + " " + j.getState() + " " + j.getMessages(), j.getState() == State.ENDED
+                    || j.getMessages().stream().anyMatch(m -> m.contains("none of its runners had it")));
+        }
+    }
+}

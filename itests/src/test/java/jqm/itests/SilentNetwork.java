@@ -1,0 +1,118 @@
+package jqm.itests;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * A TCP relay between the node and its database that can fall silent, as a network or a database
+ * host does when it goes away without closing anything: while silent, it accepts connections and
+ * bytes but forwards nothing either way. Speaking again, it drops the connections of the silence
+ * (what was sent meanwhile never arrives) and relays new ones.
+ */
+final class SilentNetwork implements AutoCloseable {
+    private final ServerSocket server;
+    private final String host;
+    private final int port;
+    private final List<Socket> open = new CopyOnWriteArrayList<>();
+    private volatile boolean silent;
+    private volatile int generation;
+
+    SilentNetwork(String host, int port) throws IOException {
+        this.host = host;
+        this.port = port;
+        this.server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+        Thread t = new Thread(this::accept, "silent-network-accept");
+        t.setDaemon(true);
+        t.start();
+    }
+
+    int port() {
+        return server.getLocalPort();
+    }
+
+    void fallSilent() {
+        silent = true;
+    }
+
+    void speakAgain() throws IOException {
+        generation++;
+        for (Socket s : open) {
+            s.close();
+        }
+        open.clear();
+        silent = false;
+    }
+
+    private void accept() {
+        while (!server.isClosed()) {
+            try {
+                Socket client = server.accept();
+                Socket db = new Socket(host, port);
+                open.add(client);
+                open.add(db);
+                int g = generation;
+                pump(client, db, g);
+                pump(db, client, g);
+            } catch (IOException e) {
+                // closed, or the database refused: the client sees its connection fail
+            }
+        }
+    }
+
+    private void pump(Socket from, Socket to, int g) {
+        Thread t = new Thread(() -> {
+            byte[] buffer = new byte[8192];
+            try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
+                while (true) {
+                    // Silent: nothing is read, so nothing is forwarded; the bytes wait in the socket until it is dropped.
+                    while (silent || g != generation) {
+                        if (g != generation) {
+                            return;
+                        }
+                        Thread.sleep(10);
+                    }
+                    int n = in.read(buffer);
+                    if (n < 0) {
+                        return;
+                    }
+                    if (silent || g != generation) {
+                        // read just as the network fell silent: held back, and lost with the connection
+                        while (silent && g == generation) {
+                            Thread.sleep(10);
+                        }
+                        if (g != generation) {
+                            return;
+                        }
+                    }
+                    out.write(buffer, 0, n);
+                    out.flush();
+                }
+            } catch (IOException | InterruptedException e) {
+                // connection dropped
+            } finally {
+                try {
+                    from.close();
+                    to.close();
+                } catch (IOException e) {
+                    // already closed
+                }
+            }
+        }, "silent-network-pump");
+        t.setDaemon(true);
+        t.start();
+    }
+
+    @Override
+    public void close() throws IOException {
+        server.close();
+        for (Socket s : open) {
+            s.close();
+        }
+    }
+}
