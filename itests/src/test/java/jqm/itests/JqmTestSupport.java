@@ -1,6 +1,7 @@
 package jqm.itests;
 
 import static org.junit.Assert.assertNotNull;
+import static org.junit.Assert.assertTrue;
 import static org.junit.Assert.fail;
 import static org.ops4j.pax.exam.CoreOptions.cleanCaches;
 import static org.ops4j.pax.exam.CoreOptions.frameworkProperty;
@@ -29,7 +30,9 @@ import org.osgi.service.cm.ConfigurationAdmin;
 import org.osgi.util.tracker.ServiceTracker;
 
 import jqm.api.client.JobInstance;
+import jqm.api.client.JobRequest;
 import jqm.api.client.JqmClient;
+import jqm.api.client.JqmClientException;
 
 /**
  * A real Felix with the runtime bundles of run/jqm.bndrun, configured as a node named
@@ -167,6 +170,25 @@ public abstract class JqmTestSupport {
             throw new AssertionError("expected " + type.getName() + " but got " + t, t);
         }
         throw new AssertionError("expected " + type.getName() + " but nothing was thrown");
+    }
+
+    /**
+     * Enqueues a HelloWorld instance as a client does after a database failure: again until the
+     * database answers (the pool finding and replacing its broken connections); fails after {@link #TIMEOUT_MS}.
+     *
+     * @param since what happened to the database, for the failure's message
+     * @return the instance's id
+     */
+    protected long enqueueOnceTheDatabaseAnswers(String since) throws InterruptedException {
+        long deadline = System.currentTimeMillis() + TIMEOUT_MS;
+        while (true) {
+            try {
+                return client.enqueue(JobRequest.of("HelloWorld"));
+            } catch (JqmClientException e) {
+                assertTrue("no enqueue works " + TIMEOUT_MS + " ms after " + since + ": " + e, System.currentTimeMillis() < deadline);
+                Thread.sleep(100);
+            }
+        }
     }
 
     /** Waits until the instance reaches a final state, and returns it; fails after {@link #TIMEOUT_MS}. */

@@ -91,17 +91,7 @@ public class NetworkTimeoutOnPostgresIT extends JqmTestSupport {
         assertTrue("failed after " + failedAfter + " ms", failedAfter < 20_000);
 
         network.speakAgain();
-        long deadline = System.currentTimeMillis() + TIMEOUT_MS;
-        Long again = null;
-        while (again == null) {
-            try {
-                again = client.enqueue(JobRequest.of("HelloWorld"));
-            } catch (JqmClientException e) {
-                // connections broken by the silence, found and replaced by the pool one by one
-                assertTrue("no enqueue works " + TIMEOUT_MS + " ms after the database is back: " + e, System.currentTimeMillis() < deadline);
-                Thread.sleep(100);
-            }
-        }
+        long again = enqueueOnceTheDatabaseAnswers("the database is back");
         assertEquals(State.ENDED, awaitEnd(again).getState());
         // Nothing is left hanging: every instance enqueued before the silence reaches a final state (an
         // instance whose end and next claim were committed while the answer was lost ends CRASHED, with why).

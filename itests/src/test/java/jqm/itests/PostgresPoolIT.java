@@ -31,7 +31,6 @@ import org.osgi.service.cm.Configuration;
 import org.osgi.service.cm.ConfigurationAdmin;
 
 import jqm.api.client.JobRequest;
-import jqm.api.client.JqmClientException;
 import jqm.api.client.State;
 
 /**
@@ -147,16 +146,7 @@ public class PostgresPoolIT extends JqmTestSupport {
             int killed = count(watch, "SELECT count(pg_terminate_backend(pid)) " + NODE_CONNECTIONS);
             assertTrue("killed " + killed, killed >= 1);
             // The first transactions may fail on a dead connection (each is then dropped from the pool).
-            long id = -1;
-            long deadline = System.currentTimeMillis() + TIMEOUT_MS;
-            while (id < 0) {
-                try {
-                    id = client.enqueue(JobRequest.of("HelloWorld"));
-                } catch (JqmClientException e) {
-                    assertTrue("no enqueue " + TIMEOUT_MS + " ms after the kill: " + e, System.currentTimeMillis() < deadline);
-                    Thread.sleep(200);
-                }
-            }
+            long id = enqueueOnceTheDatabaseAnswers("the kill");
             assertEquals(State.ENDED, awaitEnd(id).getState());
             awaitListening(watch);
             int now = count(watch, "SELECT count(*) " + NODE_CONNECTIONS);

@@ -65,30 +65,29 @@ final class SilentNetwork implements AutoCloseable {
         }
     }
 
+    /**
+     * Waits while the network is silent (nothing is read, so nothing is forwarded: the bytes wait in
+     * the socket until it is dropped).
+     *
+     * @return whether the connection of generation {@code g} may go on (false: dropped by speakAgain)
+     */
+    private boolean speaking(int g) throws InterruptedException {
+        while (silent && g == generation) {
+            Thread.sleep(10);
+        }
+        return g == generation;
+    }
+
     private void pump(Socket from, Socket to, int g) {
         Thread t = new Thread(() -> {
             byte[] buffer = new byte[8192];
             try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
-                while (true) {
-                    // Silent: nothing is read, so nothing is forwarded; the bytes wait in the socket until it is dropped.
-                    while (silent || g != generation) {
-                        if (g != generation) {
-                            return;
-                        }
-                        Thread.sleep(10);
-                    }
+                while (speaking(g)) {
                     int n = in.read(buffer);
-                    if (n < 0) {
+                    // Read just as the network fell silent: held back until it speaks again, and then lost
+                    // with the connection.
+                    if (n < 0 || !speaking(g)) {
                         return;
-                    }
-                    if (silent || g != generation) {
-                        // read just as the network fell silent: held back, and lost with the connection
-                        while (silent && g == generation) {
-                            Thread.sleep(10);
-                        }
-                        if (g != generation) {
-                            return;
-                        }
                     }
                     out.write(buffer, 0, n);
                     out.flush();

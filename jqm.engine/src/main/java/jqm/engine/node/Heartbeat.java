@@ -65,13 +65,13 @@ public class Heartbeat {
                 reachableSince = System.currentTimeMillis();
             }
             long now = System.currentTimeMillis();
-            List<Long> lost = store.crashLost(node.name(), new Date(now - node.deadAfterSeconds() * 1000L), runner::holds);
+            Date limit = new Date(now - node.deadAfterSeconds() * 1000L);
+            List<Long> lost = store.crashLost(node.name(), limit, runner::holds);
             if (!lost.isEmpty()) {
                 LOG.warn("Node {} ended CRASHED {} instance(s) claimed for it that none of its runners had (claims or ends lost "
                         + "with a database connection): {}", node.name(), lost.size(), lost);
             }
             if (now - reachableSince >= node.deadAfterSeconds() * 1000L) {
-                Date limit = new Date(now - node.deadAfterSeconds() * 1000L);
                 List<Long> crashed = store.crashInstancesOfDeadNodes(limit, node.name());
                 if (!crashed.isEmpty()) {
                     LOG.warn("Node {} ended CRASHED {} instance(s) left by dead nodes: {}", node.name(), crashed.size(), crashed);

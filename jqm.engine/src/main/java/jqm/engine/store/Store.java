@@ -114,22 +114,13 @@ public class Store {
             }
             return work.apply(c);
         } catch (java.sql.SQLException e) {
-            if (causedBy(e, java.net.SocketTimeoutException.class)) {
+            if (rootCause(e) instanceof java.net.SocketTimeoutException) {
                 throw new StoreException("The database did not answer within " + networkTimeoutMs + " ms (network.timeout.ms of "
                         + "conf/jqm.db.cfg) while trying to " + what + "; the connection is dropped, and whether the database did it "
                         + "is not known", e);
             }
             throw new StoreException("Database failure while trying to " + what + ": " + rootMessage(e), e);
         }
-    }
-
-    private static boolean causedBy(Throwable t, Class<? extends Throwable> type) {
-        for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
-            if (type.isInstance(c)) {
-                return true;
-            }
-        }
-        return false;
     }
 
     /** Work on the JDBC connection of the entity manager's transaction. */
@@ -237,11 +228,16 @@ public class Store {
     }
 
     private static String rootMessage(Throwable t) {
+        Throwable root = rootCause(t);
+        return root.getMessage() == null ? root.getClass().getName() : root.getMessage();
+    }
+
+    private static Throwable rootCause(Throwable t) {
         Throwable root = t;
         while (root.getCause() != null && root.getCause() != root) {
             root = root.getCause();
         }
-        return root.getMessage() == null ? root.getClass().getName() : root.getMessage();
+        return root;
     }
 
     // ---------------------------------------------------------------- nodes and queues
@@ -322,12 +318,8 @@ public class Store {
             for (Node n : dead) {
                 for (Long id : em.createQuery("SELECT i.id FROM Instance i WHERE i.nodeName = :n AND i.state IN :active",
                         Long.class).setParameter("n", n.getName()).setParameter("active", ACTIVE).getResultList()) {
-                    int won = em.createQuery("UPDATE Instance i SET i.state = :c WHERE i.id = :id AND i.state IN :active")
-                            .setParameter("c", State.CRASHED).setParameter("id", id).setParameter("active", ACTIVE).executeUpdate();
-                    if (won == 1) {
-                        Instance i = em.find(Instance.class, id);
-                        end(em, i, State.CRASHED, "The node " + n.getName() + " running this instance stopped sending heartbeats at "
-                                + n.getHeartbeat().toInstant() + "; marked CRASHED by node " + liveNode, now);
+                    if (crash(em, id, n.getName(), "The node " + n.getName() + " running this instance stopped sending heartbeats at "
+                            + n.getHeartbeat().toInstant() + "; marked CRASHED by node " + liveNode, now)) {
                         ended.add(id);
                     }
                 }
@@ -357,18 +349,30 @@ public class Store {
                 if (held.test(id)) {
                     continue;
                 }
-                int won = em.createQuery("UPDATE Instance i SET i.state = :c WHERE i.id = :id AND i.state IN :active AND i.nodeName = :n")
-                        .setParameter("c", State.CRASHED).setParameter("id", id).setParameter("active", ACTIVE)
-                        .setParameter("n", nodeName).executeUpdate();
-                if (won == 1) {
-                    end(em, em.find(Instance.class, id), State.CRASHED, "Node " + nodeName + " claimed this instance at "
-                            + ((Date) row[1]).toInstant() + " but none of its runners had it (the claim's answer or the instance's end was "
-                            + "lost, a database connection failing at that moment); marked CRASHED, as a restart of the node would", now);
+                if (crash(em, id, nodeName, "Node " + nodeName + " claimed this instance at " + ((Date) row[1]).toInstant()
+                        + " but none of its runners had it (the claim's answer or the instance's end was lost, a database connection "
+                        + "failing at that moment); marked CRASHED, as a restart of the node would", now)) {
                     ended.add(id);
                 }
             }
             return ended;
         });
+    }
+
+    /**
+     * Ends CRASHED, with the reason, an instance still attributed to or running on a node: a
+     * conditional update, so that of several callers (live nodes) exactly one ends it.
+     *
+     * @return whether this call ended it
+     */
+    private static boolean crash(EntityManager em, long id, String nodeName, String reason, Date now) {
+        int won = em.createQuery("UPDATE Instance i SET i.state = :c WHERE i.id = :id AND i.state IN :active AND i.nodeName = :n")
+                .setParameter("c", State.CRASHED).setParameter("id", id).setParameter("active", ACTIVE).setParameter("n", nodeName)
+                .executeUpdate();
+        if (won == 1) {
+            end(em, em.find(Instance.class, id), State.CRASHED, reason, now);
+        }
+        return won == 1;
     }
 
     /** @return the enabled queue mappings of a node */
