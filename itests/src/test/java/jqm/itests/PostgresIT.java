@@ -1,6 +1,7 @@
 package jqm.itests;
 
 import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertNotNull;
 import static org.junit.Assert.assertTrue;
 
 import java.lang.management.ManagementFactory;
@@ -23,9 +24,12 @@ import org.ops4j.pax.exam.junit.PaxExam;
 import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
 import org.ops4j.pax.exam.spi.reactors.PerClass;
 import org.osgi.service.cm.Configuration;
+import org.postgresql.PGConnection;
+import org.postgresql.PGNotification;
 import org.osgi.service.cm.ConfigurationAdmin;
 
 import jqm.api.client.JobInstance;
+import jqm.api.client.JobRequest;
 import jqm.api.client.State;
 
 /**
@@ -82,6 +86,26 @@ public class PostgresIT extends JqmTestSupport {
             assertTrue("claimed after " + wait + ", not woken by the notification", wait.toMillis() < SLOW_POLL_MS / 4);
         } finally {
             slow.delete();
+        }
+    }
+
+    @Test
+    public void anInstanceEnqueuedHereIsNotifiedToEveryNodeOnceCommitted() throws Exception {
+        deploySample();
+        // This connection listens as another node does.
+        try (Connection other = connect(); Statement s = other.createStatement()) {
+            s.execute("LISTEN jqm_submitted");
+            long id = client.enqueue(JobRequest.of("HelloWorld"));
+            PGNotification[] received = other.unwrap(PGConnection.class).getNotifications((int) TIMEOUT_MS);
+            assertNotNull("the other nodes are notified", received);
+            assertEquals(client.get(id).getQueueName(), received[0].getParameter());
+            // Sent once committed: whoever is notified finds the instance (waiting, or already run by this node).
+            try (ResultSet r = s.executeQuery("SELECT (SELECT count(*) FROM jqm_instance WHERE id = " + id + ") + "
+                    + "(SELECT count(*) FROM jqm_history WHERE id = " + id + ")")) {
+                r.next();
+                assertEquals(1, r.getLong(1));
+            }
+            awaitEnd(id);
         }
     }
 

@@ -110,7 +110,8 @@ public class SchemaMigrationIT {
     private void assertClaimObjects() throws Exception {
         assertEquals("the partial indexes of the claim", 3, count("SELECT count(*) FROM pg_indexes WHERE indexname IN "
                 + "('jqm_instance_waiting', 'jqm_instance_active_job', 'jqm_instance_scheduled')"));
-        assertEquals("the enqueue trigger", 1, count("SELECT count(*) FROM pg_trigger WHERE tgname = 'jqm_instance_submitted'"));
+        assertEquals("the notifying triggers (updates, inserts of other clients)", 2,
+                count("SELECT count(*) FROM pg_trigger WHERE tgname IN ('jqm_instance_submitted', 'jqm_instance_inserted')"));
     }
 
     /** Applies only the changelog's first changeset, as a node of the first version with migrations did. */
@@ -133,10 +134,10 @@ public class SchemaMigrationIT {
         a.awaitLog("Job definition HelloWorld deployed");
         assertEquals("[jqm/engine/schema/0001-tables.xml::1, jqm/engine/schema/0002-postgresql-claims.xml::2, "
                 + "jqm/engine/schema/0003-native-enqueue.xml::3, jqm/engine/schema/0003-native-enqueue.xml::4, "
-                + "jqm/engine/schema/0004-lookup-indexes.xml::5]",
+                + "jqm/engine/schema/0004-lookup-indexes.xml::5, jqm/engine/schema/0005-notify-after-commit.xml::6]",
                 "[" + a.awaitLog(MIGRATED.pattern()).group(1) + "]");
         try (Connection c = connect()) {
-            assertEquals(List.of("1 EXECUTED", "2 EXECUTED", "3 EXECUTED", "4 EXECUTED", "5 EXECUTED"), changelog(c));
+            assertEquals(List.of("1 EXECUTED", "2 EXECUTED", "3 EXECUTED", "4 EXECUTED", "5 EXECUTED", "6 EXECUTED"), changelog(c));
         }
         assertClaimObjects();
         assertEquals("the node registered itself in the new tables", 1, count("SELECT count(*) FROM jqm_node WHERE name = 'node-a'"));
@@ -154,10 +155,11 @@ public class SchemaMigrationIT {
         NodeProcess a = start("node-a");
         a.awaitLog("Job definition HelloWorld deployed");
         assertEquals("jqm/engine/schema/0002-postgresql-claims.xml::2, jqm/engine/schema/0003-native-enqueue.xml::3, "
-                + "jqm/engine/schema/0003-native-enqueue.xml::4, jqm/engine/schema/0004-lookup-indexes.xml::5",
+                + "jqm/engine/schema/0003-native-enqueue.xml::4, jqm/engine/schema/0004-lookup-indexes.xml::5, "
+                + "jqm/engine/schema/0005-notify-after-commit.xml::6",
                 a.awaitLog(MIGRATED.pattern()).group(1));
         try (Connection c = connect()) {
-            assertEquals(List.of("1 EXECUTED", "2 EXECUTED", "3 EXECUTED", "4 EXECUTED", "5 EXECUTED"), changelog(c));
+            assertEquals(List.of("1 EXECUTED", "2 EXECUTED", "3 EXECUTED", "4 EXECUTED", "5 EXECUTED", "6 EXECUTED"), changelog(c));
         }
         assertClaimObjects();
         assertEquals("the data of before", 1, count("SELECT count(*) FROM jqm_queue WHERE name = 'legacy' AND id = 1000"));
@@ -176,7 +178,7 @@ public class SchemaMigrationIT {
         a.awaitLog("Job definition HelloWorld deployed");
         try (Connection c = connect()) {
             assertEquals("changeset 1 recorded without being run, the next ones run",
-                    List.of("1 MARK_RAN", "2 EXECUTED", "3 EXECUTED", "4 EXECUTED", "5 EXECUTED"), changelog(c));
+                    List.of("1 MARK_RAN", "2 EXECUTED", "3 EXECUTED", "4 EXECUTED", "5 EXECUTED", "6 EXECUTED"), changelog(c));
         }
         assertClaimObjects();
         assertEquals(1, count("SELECT count(*) FROM jqm_queue WHERE name = 'legacy'"));
@@ -204,7 +206,7 @@ public class SchemaMigrationIT {
         }
         assertEquals("exactly one node migrated the empty database", 1, migrated);
         try (Connection c = connect()) {
-            assertEquals("each changeset ran once", List.of("1 EXECUTED", "2 EXECUTED", "3 EXECUTED", "4 EXECUTED", "5 EXECUTED"), changelog(c));
+            assertEquals("each changeset ran once", List.of("1 EXECUTED", "2 EXECUTED", "3 EXECUTED", "4 EXECUTED", "5 EXECUTED", "6 EXECUTED"), changelog(c));
         }
         assertEquals("the changelog lock released", 0, count("SELECT count(*) FROM databasechangeloglock WHERE locked"));
         // The nodes' sessions stay open (the listener's): the advisory lock (key 0x6A716D5343) must have been released.

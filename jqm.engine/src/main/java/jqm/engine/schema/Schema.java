@@ -68,7 +68,8 @@ public class Schema {
      */
     static final List<String> CHANGESETS = List.of("jqm/engine/schema/0001-tables.xml::1",
             "jqm/engine/schema/0002-postgresql-claims.xml::2" + Schema.POSTGRESQL_ONLY, "jqm/engine/schema/0003-native-enqueue.xml::3",
-            "jqm/engine/schema/0003-native-enqueue.xml::4" + Schema.POSTGRESQL_ONLY, "jqm/engine/schema/0004-lookup-indexes.xml::5");
+            "jqm/engine/schema/0003-native-enqueue.xml::4" + Schema.POSTGRESQL_ONLY, "jqm/engine/schema/0004-lookup-indexes.xml::5",
+            "jqm/engine/schema/0005-notify-after-commit.xml::6" + Schema.POSTGRESQL_ONLY);
     static final String POSTGRESQL_ONLY = " (postgresql)";
 
     /** @return the changesets a database of this kind runs, as {@code FILE::ID} */

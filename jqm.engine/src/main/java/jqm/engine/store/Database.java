@@ -181,6 +181,11 @@ public class Database {
         // A database down when the node starts is an outage like any other: the pool starts, and each
         // transaction fails after the connection timeout until the database is back.
         c.setInitializationFailTimeout(-1);
+        if (config.url().startsWith("jdbc:postgresql:")) {
+            // The node's inserts of waiting instances are notified by the node once committed (Store), not by the
+            // trigger inside their transaction: see changeset 6 (0005-notify-after-commit.xml).
+            c.setConnectionInitSql("SET jqm.notify = '" + PostgresSql.NOTIFY_AFTER_COMMIT + "'");
+        }
         return c;
     }
 

@@ -4,12 +4,14 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * Runs the same kind of request from many threads in shared statements: a caller queues its request;
  * if no batch is running it runs one, of every request queued so far, otherwise it waits, and is woken
- * when a batch has done its request. Nothing waits for a batch to fill: alone, a request runs at once;
- * under load, the requests that arrive while a batch runs make the next one. Each caller gets its own
+ * when a batch has done its request, or when the batch is over and its request is first in line. Nothing waits for a batch to fill: alone, a request runs at once; under
+ * load, the requests that arrive while batches run make the next ones. Each caller gets its own
  * answer, or the failure of its batch (or its own).
  *
  * @param <Q> a request
@@ -48,28 +50,59 @@ final class GroupCommit<Q, A> {
     private static final long WAIT_NS = 5_000_000;
 
     private final ConcurrentLinkedQueue<Pending<Q, A>> queue = new ConcurrentLinkedQueue<>();
+    /** How many requests are queued. */
+    private final AtomicInteger queued = new AtomicInteger();
     private final ReentrantLock lock = new ReentrantLock();
     private final Work<Q, A> work;
     private final int maxBatch;
+    /** How long a batch may wait for the callers of the previous one to come back (ns); 0: never waits. */
+    private final long gatherNs;
+    /** The size of the last batch: as many callers are likely to come back. */
+    private volatile int lastBatch = 1;
+    /** The caller waiting for requests to gather, if any. */
+    private volatile Thread gatherer;
 
+    /** Batches that never wait. */
     GroupCommit(int maxBatch, Work<Q, A> work) {
+        this(maxBatch, 0, work);
+    }
+
+    /**
+     * @param gatherNs how long a batch may wait until as many requests are queued as the previous batch
+     *            had (ns): the callers of a batch are woken one after the other, and the first one back
+     *            would otherwise run the next batch alone while the others are still waking, so that under
+     *            a steady load batches alternate between a few requests and the rest. A lone caller
+     *            (whose previous batch was its own) never waits.
+     */
+    GroupCommit(int maxBatch, long gatherNs, Work<Q, A> work) {
         this.maxBatch = maxBatch;
+        this.gatherNs = gatherNs;
         this.work = work;
     }
 
     A submit(Q request) {
         Pending<Q, A> mine = new Pending<>(request);
         queue.add(mine);
+        if (queued.incrementAndGet() >= lastBatch) {
+            Thread g = gatherer;
+            if (g != null) {
+                LockSupport.unpark(g);
+            }
+        }
         while (!mine.done) {
-            if (lock.tryLock()) {
+            if (!queue.isEmpty() && lock.tryLock()) {
                 try {
-                    // No batch runs now: what is not done is queued, this one's request included.
-                    while (!mine.done) {
-                        List<Pending<Q, A>> batch = new ArrayList<>();
-                        Pending<Q, A> p;
-                        while (batch.size() < maxBatch && (p = queue.poll()) != null) {
-                            batch.add(p);
-                        }
+                    // No batch runs: the requests queued so far (this one's too, unless the batch that just ended took it)
+                    // go now, once as many as in the previous batch are there, or the gathering time is over.
+                    gather(Math.min(lastBatch, maxBatch));
+                    List<Pending<Q, A>> batch = new ArrayList<>();
+                    Pending<Q, A> p;
+                    while (batch.size() < maxBatch && (p = queue.poll()) != null) {
+                        queued.decrementAndGet();
+                        batch.add(p);
+                    }
+                    if (!batch.isEmpty()) {
+                        lastBatch = batch.size();
                         run(batch);
                     }
                 } finally {
@@ -78,18 +111,35 @@ final class GroupCommit<Q, A> {
                 // Requests queued while this batch ran: their callers sleep; the first runs the next batch.
                 Pending<Q, A> next = queue.peek();
                 if (next != null) {
-                    java.util.concurrent.locks.LockSupport.unpark(next.caller);
+                    LockSupport.unpark(next.caller);
                 }
             } else {
-                // Another caller runs a batch: it wakes this one when its request is done, or when it
-                // is done with the lock and this one's request is first in line for the next batch.
-                java.util.concurrent.locks.LockSupport.parkNanos(this, WAIT_NS);
+                // Another caller runs a batch: it wakes this one when its request is done, or when it is done with
+                // the lock and this one's request is first in line for the next batch.
+                LockSupport.parkNanos(this, WAIT_NS);
             }
         }
         if (mine.failure != null) {
             throw mine.failure;
         }
         return mine.answer;
+    }
+
+    /** Waits (at most the gathering time) until {@code wanted} requests are queued. */
+    private void gather(int wanted) {
+        if (gatherNs <= 0 || queued.get() >= wanted) {
+            return;
+        }
+        gatherer = Thread.currentThread();
+        try {
+            long deadline = System.nanoTime() + gatherNs;
+            long left;
+            while (queued.get() < wanted && (left = deadline - System.nanoTime()) > 0) {
+                LockSupport.parkNanos(this, left);
+            }
+        } finally {
+            gatherer = null;
+        }
     }
 
     private void run(List<Pending<Q, A>> batch) {
@@ -112,7 +162,7 @@ final class GroupCommit<Q, A> {
         for (Pending<Q, A> p : batch) {
             p.done = true; // volatile: publishes the answer or failure written above
             if (p.caller != Thread.currentThread()) {
-                java.util.concurrent.locks.LockSupport.unpark(p.caller);
+                LockSupport.unpark(p.caller);
             }
         }
     }

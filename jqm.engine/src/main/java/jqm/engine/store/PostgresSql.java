@@ -32,6 +32,24 @@ final class PostgresSql {
     static final String CHANNEL = "jqm_submitted";
 
     /**
+     * The value of {@code jqm.notify} on the nodes' connections: their inserts of waiting instances do
+     * not notify inside their transaction (a notification holds the database's notification lock until
+     * its transaction has committed, so that notifying transactions commit one at a time); the node
+     * notifies them with {@link #NOTIFY} once they are committed.
+     */
+    static final String NOTIFY_AFTER_COMMIT = "after-commit";
+
+    /** Notifies queues (an array of their names), in a transaction of its own: nothing is written, nothing flushed. */
+    static final String NOTIFY = "SELECT pg_notify('" + CHANNEL + "', q) FROM unnest(" + array("varchar") + ") q";
+
+    static void notify(Connection c, java.util.Collection<String> queues) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(NOTIFY)) {
+            ps.setArray(1, c.createArrayOf("varchar", queues.toArray()));
+            ps.executeQuery().close();
+        }
+    }
+
+    /**
      * Claims up to {@code max} waiting instances of a queue in one round trip: the rows are locked in
      * serving order, rows that other nodes are claiming at the same moment are skipped rather than
      * waited for, and a highlander job is not claimed while one of its instances is active. The
@@ -367,6 +385,24 @@ final class PostgresSql {
             + "UNION ALL SELECT n.id, given.k, given.v, 1, given.rank FROM numbered n JOIN given ON given.o = n.o ORDER BY 1, 4, 5) x) "
             + "SELECT o, id, q FROM numbered";
 
+    /**
+     * A lone request: {@link #ENQUEUE} for one, its fields as plain parameters (and its own parameters as
+     * two arrays, names and values): a third less work for the database than the arrays of a batch.
+     */
+    static final String ENQUEUE_ONE = "WITH ins AS (INSERT INTO jqm_instance (id, job_name, queue_name, state, priority, username, "
+            + "session_id, application, module, keyword1, keyword2, keyword3, email, parent_id, enqueue_date, run_after, kill_requested, "
+            + "queue_position) SELECT nextval('jqm_instance_seq'), d.name, COALESCE(?, d.default_queue), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+            + "?, ?, false, ? FROM jqm_job_definition d WHERE d.name = ? AND NOT d.highlander "
+            + "AND EXISTS (SELECT 1 FROM jqm_queue q WHERE q.name = COALESCE(?, d.default_queue)) RETURNING id, queue_name, job_name), "
+            + "given AS (SELECT * FROM unnest(" + array("varchar") + ", " + array("varchar") + ") WITH ORDINALITY AS g(k, v, rank)), "
+            + "prm AS (INSERT INTO jqm_instance_parameter (id, instance_id, param_name, param_value) "
+            + "SELECT nextval('jqm_instance_parameter_seq'), x.id, x.k, x.v FROM "
+            + "(SELECT ins.id, p.param_name AS k, p.param_value AS v, 0 AS g, p.id AS rank FROM ins "
+            + "JOIN jqm_job_definition_parameter p ON p.job_name = ins.job_name "
+            + "WHERE NOT EXISTS (SELECT 1 FROM given WHERE given.k = p.param_name) "
+            + "UNION ALL SELECT ins.id, given.k, given.v, 1, given.rank FROM ins, given ORDER BY 4, 5) x) "
+            + "SELECT id, queue_name FROM ins";
+
     /** A new request: the instance's fields, its parameters, its place in its queue. */
     record Request(Instance data, Map<String, String> parameters, long position) {
     }
@@ -401,6 +437,9 @@ final class PostgresSql {
     /** @return for each request, the new instance's id and queue, or null when the portable path must handle it */
     private static List<Object> insert(Connection c, List<Request> requests) throws SQLException {
         int n = requests.size();
+        if (n == 1) {
+            return java.util.Collections.singletonList(insert(c, requests.get(0)));
+        }
         Object[] o = new Object[n];
         Object[] job = new Object[n];
         Object[] queue = new Object[n];
@@ -462,6 +501,32 @@ final class PostgresSql {
                 }
             }
             return java.util.Arrays.asList(answers);
+        }
+    }
+
+    /** @return the new instance's id and queue, or null when the portable path must handle the request */
+    private static Object insert(Connection c, Request r) throws SQLException {
+        Instance d = r.data();
+        try (PreparedStatement ps = c.prepareStatement(ENQUEUE_ONE)) {
+            int k = 1;
+            ps.setString(k++, d.getQueueName());
+            ps.setString(k++, (d.getState() == null ? jqm.api.client.State.SUBMITTED : d.getState()).name());
+            ps.setInt(k++, d.getPriority());
+            for (String t : new String[] { d.getUsername(), d.getSessionId(), d.getApplication(), d.getModule(), d.getKeyword1(),
+                    d.getKeyword2(), d.getKeyword3(), d.getEmail() }) {
+                ps.setString(k++, t);
+            }
+            ps.setObject(k++, d.getParentId(), java.sql.Types.BIGINT);
+            ps.setTimestamp(k++, new Timestamp(System.currentTimeMillis()));
+            ps.setTimestamp(k++, d.getRunAfter() == null ? null : new Timestamp(d.getRunAfter().getTime()));
+            ps.setLong(k++, r.position());
+            ps.setString(k++, d.getJobName());
+            ps.setString(k++, d.getQueueName());
+            ps.setArray(k++, c.createArrayOf("varchar", r.parameters().keySet().toArray()));
+            ps.setArray(k, c.createArrayOf("varchar", r.parameters().values().toArray()));
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? Map.entry(rs.getLong(1), rs.getString(2)) : null;
+            }
         }
     }
 }

@@ -19,6 +19,7 @@ import javax.persistence.PersistenceException;
 
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -70,10 +71,19 @@ public class Store {
      * its pollers, and the new requests of concurrent callers: each batch one statement (starts, ends
      * and a claim together), so that under load one round trip and one commit serve many.
      */
+    /**
+     * How long a batch of enqueues may wait for the callers of the previous batch to come back (ns): under
+     * a steady load of N callers, batches of N rather than alternating small ones (4 callers in the
+     * benchmark: about 20% more enqueues, each costing the node and the database a third less CPU).
+     */
+    private static final long GATHER_NS = 200_000;
+
     private final GroupCommit<Object, Object> steps = new GroupCommit<>(256,
             t -> direct("start, end or claim " + t.size() + " instance(s)", c -> PostgresSql.steps(c, t)));
-    private final GroupCommit<PostgresSql.Request, Map.Entry<Long, String>> enqueues = new GroupCommit<>(64,
+    private final GroupCommit<PostgresSql.Request, Map.Entry<Long, String>> enqueues = new GroupCommit<>(64, GATHER_NS,
             requests -> direct("enqueue " + requests.size() + " instance(s)", c -> PostgresSql.enqueue(c, requests)));
+    /** On PostgreSQL, notifies the queues of the instances enqueued here once committed; null on other databases. */
+    private final SubmittedNotifier notifier;
 
     /**
      * @param schema only once the schema is at the changelog's version (nothing reads or writes a table before)
@@ -95,6 +105,19 @@ public class Store {
                 throw new IllegalStateException("On PostgreSQL the store needs the connection pool");
             }
             LOG.info("Database: PostgreSQL; claims with FOR UPDATE SKIP LOCKED on the waiting-instance index, enqueues notified");
+            notifier = new SubmittedNotifier(queues -> direct("notify new instances", c -> {
+                PostgresSql.notify(c, queues);
+                return null;
+            }));
+        } else {
+            notifier = null;
+        }
+    }
+
+    @Deactivate
+    void deactivate() {
+        if (notifier != null) {
+            notifier.close();
         }
     }
 
@@ -607,11 +630,12 @@ public class Store {
             Map.Entry<Long, String> done = enqueues.submit(new PostgresSql.Request(data, parameters, nextPosition()));
             if (done != null) {
                 data.setQueueName(done.getValue());
+                notifySubmitted(data);
                 return done.getKey();
             }
             // unknown definition or queue (the portable path says which), or a highlander
         }
-        return tx("enqueue a " + data.getJobName() + " instance", em -> {
+        long id = tx("enqueue a " + data.getJobName() + " instance", em -> {
             Optional<JobDefinition> jd = findJobDefinition(em, data.getJobName());
             Map<String, String> params = new LinkedHashMap<>(parameters);
             if (newRequest) {
@@ -652,10 +676,19 @@ public class Store {
             data.setPosition(nextPosition());
             em.persist(data);
             em.flush();
-            long id = data.getId();
-            params.forEach((k, v) -> em.persist(InstanceParameter.of(id, k, v)));
-            return id;
+            long created = data.getId();
+            params.forEach((k, v) -> em.persist(InstanceParameter.of(created, k, v)));
+            return created;
         });
+        notifySubmitted(data);
+        return id;
+    }
+
+    /** On PostgreSQL, has a committed new instance's queue notified to every node when it waits there. */
+    private void notifySubmitted(Instance data) {
+        if (notifier != null && (data.getState() == null || data.getState() == State.SUBMITTED)) {
+            notifier.submitted(data.getQueueName());
+        }
     }
 
     /**

@@ -53,7 +53,7 @@ public class SchemaConcurrencyTest {
                     Statement s = c.createStatement();
                     ResultSet r = s.executeQuery("SELECT string_agg(id, ',' ORDER BY orderexecuted) FROM databasechangelog")) {
                 r.next();
-                assertEquals("1,2,3,4,5", r.getString(1));
+                assertEquals("1,2,3,4,5,6", r.getString(1));
             }
         } finally {
             pool.shutdownNow();

@@ -73,4 +73,56 @@ public class GroupCommitTest {
         }
         assertEquals("the next batch runs", Integer.valueOf(7), g.submit(7));
     }
+
+    @Test
+    public void underASteadyLoadEachBatchWaitsForTheCallersOfThePreviousOne() throws Exception {
+        List<Integer> sizes = Collections.synchronizedList(new ArrayList<>());
+        // A long gathering time: only the callers' coming back decides a batch's size (200 ms only when one is missing).
+        GroupCommit<Integer, Integer> g = new GroupCommit<>(50, TimeUnit.MILLISECONDS.toNanos(200), requests -> {
+            sizes.add(requests.size());
+            try {
+                Thread.sleep(1);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return new ArrayList<Object>(requests);
+        });
+        int callers = 4;
+        int each = 200;
+        ExecutorService pool = Executors.newFixedThreadPool(callers);
+        CountDownLatch go = new CountDownLatch(1);
+        List<Future<?>> done = new ArrayList<>();
+        for (int t = 0; t < callers; t++) {
+            done.add(pool.submit(() -> {
+                go.await();
+                for (int i = 0; i < each; i++) {
+                    assertEquals(Integer.valueOf(i), g.submit(i));
+                }
+                return null;
+            }));
+        }
+        go.countDown();
+        for (Future<?> f : done) {
+            f.get(60, TimeUnit.SECONDS);
+        }
+        pool.shutdown();
+        assertEquals("every request ran once", callers * each, sizes.stream().mapToInt(Integer::intValue).sum());
+        // Without gathering, the first caller back runs the next batch alone while the others wake: about twice as many.
+        long full = sizes.stream().filter(n -> n == callers).count();
+        assertTrue("batches of all four callers, but: " + sizes, full >= each - 10);
+    }
+
+    @Test
+    public void aLoneCallerNeverWaitsToGather() throws Exception {
+        GroupCommit<Integer, Integer> g = new GroupCommit<>(50, TimeUnit.SECONDS.toNanos(30), requests -> new ArrayList<Object>(requests));
+        ExecutorService pool = Executors.newSingleThreadExecutor();
+        Future<?> lone = pool.submit(() -> {
+            for (int i = 0; i < 100; i++) {
+                assertEquals(Integer.valueOf(i), g.submit(i));
+            }
+            return null;
+        });
+        lone.get(10, TimeUnit.SECONDS); // a single wait for a second caller would take 30 s
+        pool.shutdown();
+    }
 }

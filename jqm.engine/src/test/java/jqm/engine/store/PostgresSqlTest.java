@@ -224,6 +224,26 @@ public class PostgresSqlTest {
 
     @Test
     public void manyRequestsInOneStatementEachWithItsDefaultsOverriddenByItsOwnParameters() throws Exception {
+        sixKindsOfRequests(requests -> PostgresSql.enqueue(c, requests));
+    }
+
+    @Test
+    public void aLoneRequestInItsOwnStatementIsCompletedAndRefusedAsInABatch() throws Exception {
+        sixKindsOfRequests(requests -> {
+            List<Object> answers = new ArrayList<>();
+            for (PostgresSql.Request r : requests) {
+                answers.add(PostgresSql.enqueue(c, List.of(r)).get(0));
+            }
+            return answers;
+        });
+    }
+
+    @FunctionalInterface
+    private interface Enqueue {
+        List<Object> apply(List<PostgresSql.Request> requests) throws java.sql.SQLException;
+    }
+
+    private void sixKindsOfRequests(Enqueue enqueue) throws Exception {
         try (Statement s = c.createStatement()) {
             s.executeUpdate("INSERT INTO jqm_queue (id, name) VALUES (1, 'DEFAULT'), (2, 'other')");
             s.executeUpdate("INSERT INTO jqm_job_definition (id, name, kind, default_queue, highlander, configured) VALUES "
@@ -235,7 +255,7 @@ public class PostgresSqlTest {
         Map<String, String> given = new java.util.LinkedHashMap<>();
         given.put("b", "given b");
         given.put("c", "given c");
-        List<Object> answers = PostgresSql.enqueue(c, List.of(request("Job", null, Map.of()), request("Unknown", null, Map.of()),
+        List<Object> answers = enqueue.apply(List.of(request("Job", null, Map.of()), request("Unknown", null, Map.of()),
                 request("Job", "other", given), request("Solo", null, Map.of()), request("Lost", null, Map.of()),
                 request("Job", "none", Map.of())));
         assertEquals(6, answers.size());
@@ -291,7 +311,7 @@ public class PostgresSqlTest {
     @Test
     public void theEnqueueIsPlannedOnceAndItsPlanReused() throws Exception {
         jobInDefaultQueue();
-        for (int round = 0; round < 20; round++) {
+        for (int round = 0; round < 60; round++) {
             List<PostgresSql.Request> batch = new ArrayList<>();
             for (int i = 0; i <= round % 4; i++) {
                 batch.add(request("Job", null, i % 2 == 0 ? Map.of() : Map.of("p" + i, "v")));
@@ -300,8 +320,10 @@ public class PostgresSqlTest {
         }
         try (Statement s = c.createStatement();
                 ResultSet r = s.executeQuery("SELECT generic_plans, custom_plans FROM pg_prepared_statements WHERE statement LIKE '%jqm_instance_seq%'")) {
-            assertTrue("the enqueue prepared on this connection", r.next());
-            assertTrue("a reused plan (generic " + r.getLong(1) + ", custom " + r.getLong(2) + ")", r.getLong(1) > 0);
+            for (String statement : List.of("one of a batch", "the other")) {
+                assertTrue(statement + " (a lone request, a batch) prepared on this connection", r.next());
+                assertTrue("a reused plan (generic " + r.getLong(1) + ", custom " + r.getLong(2) + ")", r.getLong(1) > 0);
+            }
         }
     }
 }
