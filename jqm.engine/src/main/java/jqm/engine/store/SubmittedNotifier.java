@@ -31,7 +31,7 @@ final class SubmittedNotifier implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(SubmittedNotifier.class);
 
     /** The shortest time between two sendings (ns). */
-    static final long INTERVAL_NS = 2_000_000;
+    static final long INTERVAL_NS = 5_000_000;
 
     private final Set<String> pending = ConcurrentHashMap.newKeySet();
     /** When the last sending began (System.nanoTime). */
