@@ -160,6 +160,13 @@ public final class Bench {
     }
 
     private void run(int reps) throws Exception {
+        if (System.getProperty("bench.focus", "").equals("enqueue2")) {
+            for (int rep = 0; rep < reps; rep++) {
+                jqmTwoNodes();
+                peerTwoNodes();
+            }
+            return;
+        }
         if (!System.getProperty("bench.focus", "").isEmpty()) {
             focus(System.getProperty("bench.focus"), reps);
             return;
@@ -319,13 +326,62 @@ public final class Bench {
         String db = newDatabase();
         try (JqmNode a = jqmNode(db, "jqm-a")) {
             a.awaitReady();
+            a.credentials();
             try (JqmNode b = jqmNode(db, "jqm-b")) {
                 b.awaitReady();
+                b.credentialsOf(a); // the administrator the first node of the cluster created
+                awaitQueue(db, "sink");
+                enqueueTwoJqm(db, a, b, null);
+                enqueueTwoJqm(db, a, b, ENQUEUE_TWO);
                 drainJqm(db, "warmup", null);
                 drainJqm(db, "drain.2", "the same drain, two nodes of 8 slots each on one database");
             }
         }
         pg.drop(db);
+    }
+
+    private static final String ENQUEUE_TWO = "enqueue through the Java client, 4 threads on each of two nodes at once";
+
+    /**
+     * Both nodes enqueue at once, 4 threads each, as the application servers of a cluster do: the
+     * enqueues of both over the time from the first start to the last end. label null: a warm-up.
+     */
+    private void enqueueTwoJqm(String db, JqmNode a, JqmNode b, String label) throws Exception {
+        int n = label == null ? size(4_000) : enqueued(4);
+        // Each node runs one JqmBench at a time (one slot on DEFAULT): the second one runs on the other node.
+        List<JsonNode> r = together(() -> a.driver("op", "enqueue", "n", Integer.toString(n), "threads", "4"),
+                () -> b.driver("op", "enqueue", "n", Integer.toString(n), "threads", "4"));
+        try (Connection c = pg.connect(db)) {
+            long nodes = pg.count(c, "SELECT count(DISTINCT node_name) FROM (SELECT node_name FROM jqm_history "
+                    + "WHERE job_name = 'JqmBench' ORDER BY id DESC LIMIT 2) x");
+            if (nodes != 2) {
+                throw new IllegalStateException("both enqueue drivers ran on one node");
+            }
+        }
+        checkAndClean(db, "SELECT count(*) FROM jqm_instance WHERE queue_name = 'sink'", 2 * n,
+                "DELETE FROM jqm_instance WHERE queue_name = 'sink'");
+        if (label != null) {
+            figures.add("enqueue.java.4x2", label, "/s", true, JQM, 2 * n * 1000.0 / span(r));
+        }
+    }
+
+    /** Runs both at once; @return their answers (JSON), each with its startMs and endMs */
+    private static List<JsonNode> together(java.util.concurrent.Callable<String> one, java.util.concurrent.Callable<String> other)
+            throws Exception {
+        java.util.concurrent.ExecutorService two = java.util.concurrent.Executors.newFixedThreadPool(2);
+        try {
+            java.util.concurrent.Future<String> f1 = two.submit(one);
+            java.util.concurrent.Future<String> f2 = two.submit(other);
+            return List.of(JSON.readTree(f1.get()), JSON.readTree(f2.get()));
+        } finally {
+            two.shutdownNow();
+        }
+    }
+
+    /** @return ms from the first start to the last end */
+    private static double span(List<JsonNode> r) {
+        return r.stream().mapToLong(j -> j.get("endMs").asLong()).max().getAsLong()
+                - r.stream().mapToLong(j -> j.get("startMs").asLong()).min().getAsLong();
     }
 
     /** A drain; label null: a warm-up, not recorded. */
@@ -408,10 +464,23 @@ public final class Bench {
         try (Peer a = peer(db, "peer-a"); Peer b = peer(db, "peer-b")) {
             a.awaitReady();
             b.awaitReady();
+            enqueueTwoPeer(db, a, b, null);
+            enqueueTwoPeer(db, a, b, ENQUEUE_TWO);
             drainPeer(db, "warmup", null, a, b);
             drainPeer(db, "drain.2", "the same drain, two nodes of 8 slots each on one database", a, b);
         }
         pg.drop(db);
+    }
+
+    /** As {@link #enqueueTwoJqm}. */
+    private void enqueueTwoPeer(String db, Peer a, Peer b, String label) throws Exception {
+        int n = label == null ? size(4_000) : enqueued(4);
+        List<JsonNode> r = together(() -> a.command("enqueue " + n + " 4"), () -> b.command("enqueue " + n + " 4"));
+        checkAndClean(db, "SELECT count(*) FROM scheduled_tasks WHERE execution_time > now() + interval '1 hour'", 2 * n,
+                "DELETE FROM scheduled_tasks WHERE execution_time > now() + interval '1 hour'");
+        if (label != null) {
+            figures.add("enqueue.java.4x2", label, "/s", true, PEER, 2 * n * 1000.0 / span(r));
+        }
     }
 
     /** A drain; label null: a warm-up, not recorded. */

@@ -33,6 +33,8 @@ final class JqmNode implements AutoCloseable {
     private final String name;
     private Process process;
     private String auth;
+    /** The other node of a cluster of two, if any. */
+    private JqmNode other;
 
     JqmNode(Path parent, String name, String dbUrl, String dbUser, int slots, long pollMs, Path payloadJar) throws IOException {
         this.name = name;
@@ -99,9 +101,11 @@ final class JqmNode implements AutoCloseable {
         return Math.max(http, polling);
     }
 
-    /** Uses the administrator password another node of the cluster created. */
+    /** Uses the administrator password another node of the cluster created, and reads from it the logs of what it ran. */
     void credentialsOf(JqmNode first) throws IOException {
         auth = first.auth();
+        other = first;
+        first.other = this;
     }
 
     /** Reads the administrator password this node created (before it is stopped). */
@@ -185,7 +189,11 @@ final class JqmNode implements AutoCloseable {
                 throw new IllegalStateException("JqmBench " + id + " still " + state + " after 10 min");
             }
         } while (!state.equals("ENDED") && !state.equals("CRASHED") && !state.equals("KILLED"));
-        String out = get(http, "stdout?id=" + id).body().trim();
+        HttpResponse<String> log = get(http, "stdout?id=" + id);
+        if (log.statusCode() != 200 && other != null) {
+            log = other.get(http, "stdout?id=" + id); // run by the other node of the cluster, which keeps its log
+        }
+        String out = log.body().trim();
         if (!state.equals("ENDED")) {
             throw new IllegalStateException("JqmBench " + id + " " + state + ": " + out + " " + get(http, "stderr?id=" + id).body());
         }

@@ -90,7 +90,8 @@ public final class DbSchedulerPeer {
             case "enqueue" -> {
                 int n = Integer.parseInt(cmd[1]);
                 int t = Integer.parseInt(cmd[2]);
-                String prefix = "e" + batch.incrementAndGet() + "-";
+                String prefix = "e" + ProcessHandle.current().pid() + "-" + batch.incrementAndGet() + "-"; // unique among peers
+                long startMs = System.currentTimeMillis();
                 AtomicInteger next = new AtomicInteger();
                 Instant tomorrow = Instant.now().plus(Duration.ofDays(1));
                 long ms = timed(t, () -> {
@@ -99,7 +100,8 @@ public final class DbSchedulerPeer {
                         scheduler.schedule(noop.instance(prefix + i), tomorrow);
                     }
                 });
-                System.out.println("RESULT {\"n\":" + n + ",\"threads\":" + t + ",\"ms\":" + ms + "}");
+                System.out.println("RESULT {\"n\":" + n + ",\"threads\":" + t + ",\"ms\":" + ms + ",\"startMs\":" + startMs
+                        + ",\"endMs\":" + System.currentTimeMillis() + "}");
             }
             case "wake" -> {
                 // as JQM's nodes are woken by PostgreSQL's NOTIFY when instances are written by others

@@ -48,6 +48,7 @@ public class JqmBench implements JobPayload {
         AtomicInteger next = new AtomicInteger();
         AtomicReference<Exception> failure = new AtomicReference<>();
         ExecutorService pool = Executors.newFixedThreadPool(threads);
+        long startMs = System.currentTimeMillis();
         long start = System.nanoTime();
         for (int t = 0; t < threads; t++) {
             pool.execute(() -> {
@@ -66,7 +67,8 @@ public class JqmBench implements JobPayload {
         if (failure.get() != null) {
             throw failure.get();
         }
-        System.out.println("{\"n\":" + n + ",\"threads\":" + threads + ",\"ms\":" + ns / 1_000_000.0 + "}");
+        System.out.println("{\"n\":" + n + ",\"threads\":" + threads + ",\"ms\":" + ns / 1_000_000.0 + ",\"startMs\":" + startMs
+                + ",\"endMs\":" + System.currentTimeMillis() + "}");
     }
 
     private void steady(int rate, int seconds) throws Exception {
