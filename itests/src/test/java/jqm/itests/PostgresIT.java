@@ -1,7 +1,6 @@
 package jqm.itests;
 
 import static org.junit.Assert.assertEquals;
-import static org.junit.Assert.assertNotNull;
 import static org.junit.Assert.assertTrue;
 
 import java.lang.management.ManagementFactory;
@@ -97,7 +96,7 @@ public class PostgresIT extends JqmTestSupport {
             s.execute("LISTEN jqm_submitted");
             long id = client.enqueue(JobRequest.of("HelloWorld"));
             PGNotification[] received = other.unwrap(PGConnection.class).getNotifications((int) TIMEOUT_MS);
-            assertNotNull("the other nodes are notified", received);
+            assertTrue("the other nodes are notified within " + TIMEOUT_MS + " ms", received != null && received.length > 0);
             assertEquals(client.get(id).getQueueName(), received[0].getParameter());
             // Sent once committed: whoever is notified finds the instance (waiting, or already run by this node).
             try (ResultSet r = s.executeQuery("SELECT (SELECT count(*) FROM jqm_instance WHERE id = " + id + ") + "
