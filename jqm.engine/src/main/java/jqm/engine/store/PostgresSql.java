@@ -21,8 +21,9 @@ import jqm.engine.model.Instance;
  * PostgreSQL plans it once per connection and reuses the plan (no bound {@code LIMIT}, no array
  * PostgreSQL can see): planned again at every call, they spent half the database's time planning.
  * The schema objects they rely on (partial indexes of the waiting and scheduled instances, the
- * trigger that notifies every node of an instance becoming SUBMITTED) come with the changelog
- * (jqm/engine/schema/0002-... and 0003-...).
+ * triggers that notify every node of an instance becoming SUBMITTED, but for the nodes' own inserts,
+ * which the node notifies after their commit) come with the changelog (jqm/engine/schema/0002-,
+ * 0003- and 0005-...).
  */
 final class PostgresSql {
     private PostgresSql() {
@@ -357,9 +358,10 @@ final class PostgresSql {
     }
 
     /**
-     * New requests, any number, in one statement: each one's job definition (its default queue when
-     * the request names none), its queue's existence, the instance with the next id, its parameters
-     * (the definition's defaults, overridden by the request's). The requests come as one array per
+     * New requests, any number (a lone one goes in {@link #ENQUEUE_ONE}), in one statement: each one's
+     * job definition (its default queue when the request names none), its queue's existence, the
+     * instance with the next id, its parameters (the definition's defaults, overridden by the
+     * request's). The requests come as one array per
      * field (and the given parameters as three flat arrays: request, name, value). Nothing is written
      * for a request whose definition or queue is unknown, or whose definition is a highlander: it gets
      * no row back, and the caller's portable path says why, or applies the highlander rule.

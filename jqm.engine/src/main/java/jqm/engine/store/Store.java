@@ -67,17 +67,17 @@ public class Store {
     private final int networkTimeoutMs;
 
     /**
-     * On PostgreSQL, the starts and ends of instances on this node's runner threads with the claims of
-     * its pollers, and the new requests of concurrent callers: each batch one statement (starts, ends
-     * and a claim together), so that under load one round trip and one commit serve many.
-     */
-    /**
      * How long a batch of enqueues may wait for the callers of the previous batch to come back (ns): under
      * a steady load of N callers, batches of N rather than alternating small ones (4 callers in the
      * benchmark: about 20% more enqueues, each costing the node and the database a third less CPU).
      */
     private static final long GATHER_NS = 200_000;
 
+    /**
+     * On PostgreSQL, the starts and ends of instances on this node's runner threads with the claims of
+     * its pollers, and the new requests of concurrent callers: each batch one statement (starts, ends
+     * and a claim together), so that under load one round trip and one commit serve many.
+     */
     private final GroupCommit<Object, Object> steps = new GroupCommit<>(256,
             t -> direct("start, end or claim " + t.size() + " instance(s)", c -> PostgresSql.steps(c, t)));
     private final GroupCommit<PostgresSql.Request, Map.Entry<Long, String>> enqueues = new GroupCommit<>(64, GATHER_NS,
