@@ -10,6 +10,10 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -367,12 +371,11 @@ public final class Bench {
     }
 
     /** Runs both at once; @return their answers (JSON), each with its startMs and endMs */
-    private static List<JsonNode> together(java.util.concurrent.Callable<String> one, java.util.concurrent.Callable<String> other)
-            throws Exception {
-        java.util.concurrent.ExecutorService two = java.util.concurrent.Executors.newFixedThreadPool(2);
+    private static List<JsonNode> together(Callable<String> one, Callable<String> other) throws Exception {
+        ExecutorService two = Executors.newFixedThreadPool(2);
         try {
-            java.util.concurrent.Future<String> f1 = two.submit(one);
-            java.util.concurrent.Future<String> f2 = two.submit(other);
+            Future<String> f1 = two.submit(one);
+            Future<String> f2 = two.submit(other);
             return List.of(JSON.readTree(f1.get()), JSON.readTree(f2.get()));
         } finally {
             two.shutdownNow();

@@ -10,9 +10,10 @@ import java.util.concurrent.locks.LockSupport;
 /**
  * Runs the same kind of request from many threads in shared statements: a caller queues its request;
  * if no batch is running it runs one, of every request queued so far, otherwise it waits, and is woken
- * when a batch has done its request, or when the batch is over and its request is first in line. Nothing waits for a batch to fill: alone, a request runs at once; under
- * load, the requests that arrive while batches run make the next ones. Each caller gets its own
- * answer, or the failure of its batch (or its own).
+ * when a batch has done its request, or when the batch is over and its request is first in line.
+ * Nothing waits for a batch to fill (but for the gathering time, when one is given): alone, a request
+ * runs at once; under load, the requests that arrive while a batch runs make the next one. Each caller
+ * gets its own answer, or the failure of its batch (or its own).
  *
  * @param <Q> a request
  * @param <A> its answer

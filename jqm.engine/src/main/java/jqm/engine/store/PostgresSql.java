@@ -361,8 +361,8 @@ final class PostgresSql {
      * New requests, any number (a lone one goes in {@link #ENQUEUE_ONE}), in one statement: each one's
      * job definition (its default queue when the request names none), its queue's existence, the
      * instance with the next id, its parameters (the definition's defaults, overridden by the
-     * request's). The requests come as one array per
-     * field (and the given parameters as three flat arrays: request, name, value). Nothing is written
+     * request's). The requests come as one array per field (and the given parameters as three flat
+     * arrays: request, name, value). Nothing is written
      * for a request whose definition or queue is unknown, or whose definition is a highlander: it gets
      * no row back, and the caller's portable path says why, or applies the highlander rule.
      */
@@ -460,7 +460,7 @@ final class PostgresSql {
             o[i] = i;
             job[i] = d.getJobName();
             queue[i] = d.getQueueName();
-            state[i] = (d.getState() == null ? jqm.api.client.State.SUBMITTED : d.getState()).name();
+            state[i] = state(d);
             priority[i] = d.getPriority();
             text[0][i] = d.getUsername();
             text[1][i] = d.getSessionId();
@@ -471,7 +471,7 @@ final class PostgresSql {
             text[6][i] = d.getKeyword3();
             text[7][i] = d.getEmail();
             parent[i] = d.getParentId();
-            runAfter[i] = d.getRunAfter() == null ? null : new Timestamp(d.getRunAfter().getTime());
+            runAfter[i] = runAfter(d);
             position[i] = r.position();
             for (Map.Entry<String, String> p : r.parameters().entrySet()) {
                 po.add(i);
@@ -506,13 +506,22 @@ final class PostgresSql {
         }
     }
 
+    /** @return the state a new instance is written with: its own, or SUBMITTED */
+    private static String state(Instance d) {
+        return (d.getState() == null ? jqm.api.client.State.SUBMITTED : d.getState()).name();
+    }
+
+    private static Timestamp runAfter(Instance d) {
+        return d.getRunAfter() == null ? null : new Timestamp(d.getRunAfter().getTime());
+    }
+
     /** @return the new instance's id and queue, or null when the portable path must handle the request */
     private static Object insert(Connection c, Request r) throws SQLException {
         Instance d = r.data();
         try (PreparedStatement ps = c.prepareStatement(ENQUEUE_ONE)) {
             int k = 1;
             ps.setString(k++, d.getQueueName());
-            ps.setString(k++, (d.getState() == null ? jqm.api.client.State.SUBMITTED : d.getState()).name());
+            ps.setString(k++, state(d));
             ps.setInt(k++, d.getPriority());
             for (String t : new String[] { d.getUsername(), d.getSessionId(), d.getApplication(), d.getModule(), d.getKeyword1(),
                     d.getKeyword2(), d.getKeyword3(), d.getEmail() }) {
@@ -520,7 +529,7 @@ final class PostgresSql {
             }
             ps.setObject(k++, d.getParentId(), java.sql.Types.BIGINT);
             ps.setTimestamp(k++, new Timestamp(System.currentTimeMillis()));
-            ps.setTimestamp(k++, d.getRunAfter() == null ? null : new Timestamp(d.getRunAfter().getTime()));
+            ps.setTimestamp(k++, runAfter(d));
             ps.setLong(k++, r.position());
             ps.setString(k++, d.getJobName());
             ps.setString(k++, d.getQueueName());
