@@ -75,7 +75,7 @@ final class PostgresSql {
             + "AND d.highlander AND EXISTS (SELECT 1 FROM jqm_instance r WHERE r.job_name = i.job_name "
             + "AND r.state IN ('ATTRIBUTED', 'RUNNING'))) "
             + "ORDER BY i.priority DESC, i.queue_position, i.id LIMIT %d FOR UPDATE SKIP LOCKED), "
-            + "claimed AS (UPDATE jqm_instance u SET state = ?, node_name = ?, attribution_date = ?, start_date = ? FROM claimable "
+            + "claimed AS (UPDATE jqm_instance u SET state = ?, node_name = ?, attribution_date = ?, start_date = CAST(? AS timestamp) FROM claimable "
             + "WHERE u.id = claimable.id RETURNING u.id, u.job_name, u.queue_name, u.parent_id, u.username, u.priority, u.queue_position) ";
     /** The claimed rows: step 2 (after starts and ends, when they come in the same statement), then what a runner needs, in serving order. */
     private static final String CLAIMED = "SELECT 2 AS step, c.id, c.job_name, c.queue_name, c.parent_id, c.username, d.max_run_time_s, "
@@ -141,13 +141,32 @@ final class PostgresSql {
     /** Binds the parameters of {@link #PROMOTING} and {@link #CLAIMING}, from {@code k}; @return the next parameter's index */
     private static int bindClaim(PreparedStatement ps, int k, ClaimRequest r, Timestamp now) throws SQLException {
         ps.setString(k++, r.queueName());
-        ps.setTimestamp(k++, now);
+        setDate(ps, k++, now);
         ps.setString(k++, r.queueName());
         ps.setString(k++, r.start() ? "RUNNING" : "ATTRIBUTED");
         ps.setString(k++, r.nodeName());
-        ps.setTimestamp(k++, now);
-        ps.setTimestamp(k++, r.start() ? now : null);
+        setDate(ps, k++, now);
+        setNullableDate(ps, k++, r.start() ? now : null);
         return k;
+    }
+
+    /**
+     * Binds a date with its type, timestamp. The driver binds a {@link Timestamp} untyped (as it may
+     * be a timestamp with or without time zone), and a statement with an untyped parameter is
+     * described by the server once prepared; from then on, since its answer has columns of no fixed
+     * size, the driver sends an empty Sync and waits for its answer before every execution, a second
+     * round trip (the driver's guard against filling both sides' buffers with a batch of them).
+     */
+    static void setDate(PreparedStatement ps, int k, Timestamp t) throws SQLException {
+        ps.setObject(k, t.toLocalDateTime());
+    }
+
+    /**
+     * Binds a date that may be null, typed as {@link #setDate} (a null timestamp too goes untyped):
+     * as text, which the statement casts ({@code CAST(? AS timestamp)}).
+     */
+    static void setNullableDate(PreparedStatement ps, int k, Timestamp t) throws SQLException {
+        ps.setString(k, t == null ? null : t.toString());
     }
 
     /** @return the claim of a row of {@link #CLAIMED} */
@@ -312,12 +331,12 @@ final class PostgresSql {
             Timestamp now = new Timestamp(System.currentTimeMillis());
             int k = claim == null ? 1 : bindClaim(ps, 1, claim, now);
             java.sql.Array endIds = c.createArrayOf("bigint", ends.toArray());
-            ps.setTimestamp(k++, now);
+            setDate(ps, k++, now);
             ps.setArray(k++, c.createArrayOf("bigint", starts.toArray()));
             ps.setArray(k++, endIds);
             ps.setArray(k++, c.createArrayOf("varchar", endStates.toArray()));
             ps.setArray(k++, endIds);
-            ps.setTimestamp(k, now);
+            setDate(ps, k, now);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     switch (rs.getInt(1)) {
@@ -394,7 +413,7 @@ final class PostgresSql {
     static final String ENQUEUE_ONE = "WITH ins AS (INSERT INTO jqm_instance (id, job_name, queue_name, state, priority, username, "
             + "session_id, application, module, keyword1, keyword2, keyword3, email, parent_id, enqueue_date, run_after, kill_requested, "
             + "queue_position) SELECT nextval('jqm_instance_seq'), d.name, COALESCE(?, d.default_queue), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
-            + "?, ?, false, ? FROM jqm_job_definition d WHERE d.name = ? AND NOT d.highlander "
+            + "?, CAST(? AS timestamp), false, ? FROM jqm_job_definition d WHERE d.name = ? AND NOT d.highlander "
             + "AND EXISTS (SELECT 1 FROM jqm_queue q WHERE q.name = COALESCE(?, d.default_queue)) RETURNING id, queue_name, job_name), "
             + "given AS (SELECT * FROM unnest(" + array("varchar") + ", " + array("varchar") + ") WITH ORDINALITY AS g(k, v, rank)), "
             + "prm AS (INSERT INTO jqm_instance_parameter (id, instance_id, param_name, param_value) "
@@ -492,7 +511,7 @@ final class PostgresSql {
             ps.setArray(k++, c.createArrayOf("int8", parent));
             ps.setArray(k++, c.createArrayOf("timestamp", runAfter));
             ps.setArray(k++, c.createArrayOf("int8", position));
-            ps.setTimestamp(k++, new Timestamp(System.currentTimeMillis()));
+            setDate(ps, k++, new Timestamp(System.currentTimeMillis()));
             ps.setArray(k++, c.createArrayOf("int4", po.toArray()));
             ps.setArray(k++, c.createArrayOf("varchar", pk.toArray()));
             ps.setArray(k, c.createArrayOf("varchar", pv.toArray()));
@@ -528,8 +547,8 @@ final class PostgresSql {
                 ps.setString(k++, t);
             }
             ps.setObject(k++, d.getParentId(), java.sql.Types.BIGINT);
-            ps.setTimestamp(k++, new Timestamp(System.currentTimeMillis()));
-            ps.setTimestamp(k++, runAfter(d));
+            setDate(ps, k++, new Timestamp(System.currentTimeMillis()));
+            setNullableDate(ps, k++, runAfter(d));
             ps.setLong(k++, r.position());
             ps.setString(k++, d.getJobName());
             ps.setString(k++, d.getQueueName());

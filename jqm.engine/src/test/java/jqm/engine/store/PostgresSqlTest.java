@@ -326,4 +326,89 @@ public class PostgresSqlTest {
             }
         }
     }
+
+    @Test
+    public void eachHotPathStatementIsOneRoundTripEveryTime() throws Exception {
+        jobInDefaultQueue();
+        java.util.logging.Logger driver = java.util.logging.Logger.getLogger("org.postgresql.core.v3.QueryExecutorImpl");
+        java.util.logging.Level level = driver.getLevel();
+        boolean parents = driver.getUseParentHandlers();
+        java.util.concurrent.atomic.AtomicInteger syncs = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.logging.Handler counter = new java.util.logging.Handler() {
+            @Override
+            public void publish(java.util.logging.LogRecord r) {
+                if (r.getMessage() != null && r.getMessage().trim().equals("FE=> Sync")) {
+                    syncs.incrementAndGet(); // the message that ends a round trip: the server answers it when done
+                }
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        driver.setLevel(java.util.logging.Level.FINEST);
+        driver.setUseParentHandlers(false);
+        driver.addHandler(counter);
+        try {
+            // Past the driver's prepare threshold (5 calls), each statement is prepared on the server and reused.
+            for (int round = 0; round < 12; round++) {
+                PostgresSql.Request later = request("Job", null, Map.of("p", "v"));
+                later.data().setRunAfter(new java.util.Date(System.currentTimeMillis() + 3_600_000));
+                Map<String, Runnable> calls = new java.util.LinkedHashMap<>();
+                calls.put("a lone enqueue", () -> call(() -> PostgresSql.enqueue(c, List.of(request("Job", null, Map.of())))));
+                calls.put("a lone enqueue for later", () -> call(() -> PostgresSql.enqueue(c, List.of(later))));
+                calls.put("a batch of enqueues", () -> call(() -> PostgresSql.enqueue(c, List.of(request("Job", null, Map.of()), later))));
+                calls.put("a poller's claim", () -> call(() -> PostgresSql.claim(c, new PostgresSql.ClaimRequest("DEFAULT", "n0", 2))));
+                calls.put("a runner's claim", () -> call(() -> PostgresSql.claim(c, new PostgresSql.ClaimRequest("DEFAULT", "n0", 1, true))));
+                calls.put("starts and ends", () -> call(() -> PostgresSql.transition(c, List.of(PostgresSql.Transition.start(1)))));
+                calls.put("an end and a claim", () -> call(() -> PostgresSql.steps(c,
+                        List.of(new PostgresSql.EndAndClaim(1_000_000, "ENDED", "DEFAULT", "n0")))));
+                calls.put("notifications", () -> call(() -> {
+                    PostgresSql.notify(c, List.of("DEFAULT"));
+                    return null;
+                }));
+                for (Map.Entry<String, Runnable> e : calls.entrySet()) {
+                    syncs.set(0);
+                    e.getValue().run();
+                    assertEquals(e.getKey() + ", call " + (round + 1) + ": round trips", 1, syncs.get());
+                }
+            }
+        } finally {
+            driver.removeHandler(counter);
+            driver.setUseParentHandlers(parents);
+            driver.setLevel(level);
+        }
+        // the dates bound as typed timestamps (or text) read back as they were given
+        java.util.Date runAfter = new java.util.Date(System.currentTimeMillis() / 1000 * 1000 + 7_200_123);
+        for (boolean batch : new boolean[] { false, true }) {
+            PostgresSql.Request later = request("Job", null, Map.of());
+            later.data().setRunAfter(runAfter);
+            List<PostgresSql.Request> requests = batch ? List.of(later, request("Job", null, Map.of())) : List.of(later);
+            @SuppressWarnings("unchecked")
+            long id = ((Map.Entry<Long, String>) PostgresSql.enqueue(c, requests).get(0)).getKey();
+            try (Statement s = c.createStatement();
+                    ResultSet r = s.executeQuery("SELECT run_after, enqueue_date FROM jqm_instance WHERE id = " + id)) {
+                assertTrue(r.next());
+                assertEquals(runAfter.getTime(), r.getTimestamp(1).getTime());
+                assertTrue("enqueued now: " + r.getTimestamp(2), Math.abs(r.getTimestamp(2).getTime() - System.currentTimeMillis()) < 60_000);
+            }
+        }
+    }
+
+    @FunctionalInterface
+    private interface Sql {
+        Object run() throws java.sql.SQLException;
+    }
+
+    private static void call(Sql sql) {
+        try {
+            sql.run();
+        } catch (java.sql.SQLException e) {
+            throw new AssertionError(e);
+        }
+    }
 }
