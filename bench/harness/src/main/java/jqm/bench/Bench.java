@@ -237,14 +237,24 @@ public final class Bench {
         Path claim = work.resolve("claim.sql");
         Files.writeString(claim, "UPDATE q SET state = 1 WHERE id = (SELECT id FROM q WHERE state = 0 ORDER BY id LIMIT 1 FOR UPDATE SKIP LOCKED) "
                 + "RETURNING id AS cid \\gset\nUPDATE q SET state = 2 WHERE id = :cid;\n");
+        Path insert4 = work.resolve("insert4.sql");
+        Files.writeString(insert4, "INSERT INTO ins (job_name, state) VALUES " + String.join(", ", java.util.Collections.nCopies(4, "('NoOp', 'SUBMITTED')"))
+                + ";\n");
         figures.add("pg.insert", "single-row inserts/s (pgbench, 8 clients)", "/s", true, "ceiling", pgbench(pgbench, db, insert, 8));
+        // What one and four enqueuing threads could do at most, each call a durable commit: one client committing one row at a
+        // time; four clients each committing its own rows (db-scheduler's way); one client committing four rows at a time (JQM's
+        // group commit, its four callers in one batch).
+        figures.add("pg.insert.1", "single-row inserts/s, 1 client (one commit at a time)", "/s", true, "ceiling", pgbench(pgbench, db, insert, 1));
+        figures.add("pg.insert.4", "single-row inserts/s, 4 clients (each committing its own)", "/s", true, "ceiling", pgbench(pgbench, db, insert, 4));
+        figures.add("pg.insert.4x1", "rows/s inserted four per commit, 1 client", "/s", true, "ceiling", 4 * pgbench(pgbench, db, insert4, 1));
         figures.add("pg.claimFinish", "claim-and-finish/s (pgbench, 8 clients: SKIP LOCKED claim, then update)", "/s", true, "ceiling",
                 pgbench(pgbench, db, claim, 8));
         pg.drop(db);
     }
 
     private double pgbench(String pgbench, String db, Path script, int clients) throws Exception {
-        ProcessBuilder pb = new ProcessBuilder(pgbench, "-n", "-c", Integer.toString(clients), "-j", "2", "-T", quick ? "3" : "10", "-f",
+        ProcessBuilder pb = new ProcessBuilder(pgbench, "-n", "-c", Integer.toString(clients), "-j", Integer.toString(Math.min(2, clients)), "-T",
+                quick ? "3" : "10", "-f",
                 script.toString(), "-h", pg.host(), "-p", Integer.toString(pg.port()), "-U", pg.user, db);
         pb.environment().put("PGPASSWORD", pg.password);
         pb.redirectErrorStream(true);

@@ -130,6 +130,19 @@ final class Report {
             md.append(k).append(" JQM ").append(pct(jqmMedian.get(k), insert)).append(", db-scheduler ").append(pct(peerMedian.get(k), insert))
                     .append(" of the insert ceiling; ");
         }
+        md.append("\n\nThe enqueue targets against what PostgreSQL allows callers that each wait for their commit (a bare single-row "
+                + "insert, cheaper than either engine's):\n\n| figure | ceiling | JQM | db-scheduler | 1.5 × db-scheduler |\n| --- | --- | ---: | ---: | ---: |\n");
+        for (String[] c : new String[][] { { "enqueue.java.1", "pg.insert.1" }, { "enqueue.java.4", "pg.insert.4" },
+                { "enqueue.java.4", "pg.insert.4x1" } }) {
+            if (!figures.byKey.containsKey(c[1]) || !jqmMedian.containsKey(c[0])) {
+                continue;
+            }
+            double ceiling = median(figures.byKey.get(c[1]).values().get("ceiling"));
+            Double peer = peerMedian.get(c[0]);
+            md.append("| ").append(c[0]).append(" | ").append(figures.byKey.get(c[1]).label()).append(": ").append(f(ceiling)).append(" | ")
+                    .append(pct(jqmMedian.get(c[0]), ceiling)).append(" | ").append(pct(peer, ceiling)).append(" | ")
+                    .append(pct(peer == null ? null : 1.5 * peer, ceiling)).append(" |\n");
+        }
         md.append("\n\n## Targets\n\n| target | figure | met |\n| --- | ---: | --- |\n");
         List<Map<String, Object>> targets = new ArrayList<>();
         for (Target t : TARGETS) {
