@@ -60,8 +60,8 @@ final class GroupCommit<Q, A> {
     private final long gatherNs;
     /** The size of the last batch: as many callers are likely to come back. */
     private volatile int lastBatch = 1;
-    /** The caller waiting for requests to gather, if any. */
-    private volatile Thread gatherer;
+    /** When the requests gathering for the next batch go, however many they are ({@link System#nanoTime}); 0: none gathering. */
+    private volatile long gatherUntil;
 
     /** Batches that never wait. */
     GroupCommit(int maxBatch, Work<Q, A> work) {
@@ -72,8 +72,10 @@ final class GroupCommit<Q, A> {
      * @param gatherNs how long a batch may wait until as many requests are queued as the previous batch
      *            had (ns): the callers of a batch are woken one after the other, and the first one back
      *            would otherwise run the next batch alone while the others are still waking, so that under
-     *            a steady load batches alternate between a few requests and the rest. A lone caller
-     *            (whose previous batch was its own) never waits.
+     *            a steady load batches alternate between a few requests and the rest. The caller whose
+     *            request completes the batch runs it, on its way (no waiting caller to wake first); the
+     *            first caller runs it once that time is over. A lone caller (whose previous batch was its
+     *            own) never waits.
      */
     GroupCommit(int maxBatch, long gatherNs, Work<Q, A> work) {
         this.maxBatch = maxBatch;
@@ -84,35 +86,43 @@ final class GroupCommit<Q, A> {
     A submit(Q request) {
         Pending<Q, A> mine = new Pending<>(request);
         queue.add(mine);
-        if (queued.incrementAndGet() >= lastBatch) {
-            Thread g = gatherer;
-            if (g != null) {
-                LockSupport.unpark(g);
-            }
-        }
+        queued.incrementAndGet();
         while (!mine.done) {
             if (!queue.isEmpty() && lock.tryLock()) {
+                boolean ran;
                 try {
                     // No batch runs: the requests queued so far (this one's too, unless the batch that just ended took it)
-                    // go now, once as many as in the previous batch are there, or the gathering time is over.
-                    gather(Math.min(lastBatch, maxBatch));
-                    List<Pending<Q, A>> batch = new ArrayList<>();
-                    Pending<Q, A> p;
-                    while (batch.size() < maxBatch && (p = queue.poll()) != null) {
-                        queued.decrementAndGet();
-                        batch.add(p);
-                    }
-                    if (!batch.isEmpty()) {
-                        lastBatch = batch.size();
-                        run(batch);
+                    // go now if as many as in the previous batch are there, or the gathering time is over.
+                    ran = ready();
+                    if (ran) {
+                        gatherUntil = 0;
+                        List<Pending<Q, A>> batch = new ArrayList<>();
+                        Pending<Q, A> p;
+                        while (batch.size() < maxBatch && (p = queue.poll()) != null) {
+                            queued.decrementAndGet();
+                            batch.add(p);
+                        }
+                        if (!batch.isEmpty()) {
+                            lastBatch = batch.size();
+                            run(batch);
+                        }
                     }
                 } finally {
                     lock.unlock();
                 }
-                // Requests queued while this batch ran: their callers sleep; the first runs the next batch.
-                Pending<Q, A> next = queue.peek();
-                if (next != null) {
-                    LockSupport.unpark(next.caller);
+                if (ran) {
+                    // Requests queued while this batch ran: their callers sleep; the first runs the next batch.
+                    Pending<Q, A> next = queue.peek();
+                    if (next != null) {
+                        LockSupport.unpark(next.caller);
+                    }
+                } else {
+                    // The others are coming back: the one that completes the batch runs it (this one is then woken with its
+                    // answer), or this one does once the gathering time is over.
+                    long left = gatherUntil - System.nanoTime();
+                    if (left > 0) {
+                        LockSupport.parkNanos(this, left);
+                    }
                 }
             } else {
                 // Another caller runs a batch: it wakes this one when its request is done, or when it is done with
@@ -126,21 +136,20 @@ final class GroupCommit<Q, A> {
         return mine.answer;
     }
 
-    /** Waits (at most the gathering time) until {@code wanted} requests are queued. */
-    private void gather(int wanted) {
-        if (gatherNs <= 0 || queued.get() >= wanted) {
-            return;
+    /**
+     * Under the lock: whether the queued requests go now, as many as the previous batch had being queued
+     * (or the gathering time being over); otherwise the gathering time starts, if it has not.
+     */
+    private boolean ready() {
+        if (gatherNs <= 0 || queued.get() >= Math.min(lastBatch, maxBatch)) {
+            return true;
         }
-        gatherer = Thread.currentThread();
-        try {
-            long deadline = System.nanoTime() + gatherNs;
-            long left;
-            while (queued.get() < wanted && (left = deadline - System.nanoTime()) > 0) {
-                LockSupport.parkNanos(this, left);
-            }
-        } finally {
-            gatherer = null;
+        long now = System.nanoTime();
+        if (gatherUntil == 0) {
+            gatherUntil = now + gatherNs;
+            return false;
         }
+        return now - gatherUntil >= 0;
     }
 
     private void run(List<Pending<Q, A>> batch) {

@@ -77,9 +77,15 @@ public class GroupCommitTest {
     @Test
     public void underASteadyLoadEachBatchWaitsForTheCallersOfThePreviousOne() throws Exception {
         List<Integer> sizes = Collections.synchronizedList(new ArrayList<>());
+        // caller number -> its thread; requests are caller * 10,000 + i
+        java.util.Map<Integer, Thread> threads = new java.util.concurrent.ConcurrentHashMap<>();
+        java.util.concurrent.atomic.AtomicInteger runByLast = new java.util.concurrent.atomic.AtomicInteger();
         // A long gathering time: only the callers' coming back decides a batch's size (200 ms only when one is missing).
         GroupCommit<Integer, Integer> g = new GroupCommit<>(50, TimeUnit.MILLISECONDS.toNanos(200), requests -> {
             sizes.add(requests.size());
+            if (threads.get(requests.get(requests.size() - 1) / 10_000) == Thread.currentThread()) {
+                runByLast.incrementAndGet();
+            }
             try {
                 Thread.sleep(1);
             } catch (InterruptedException e) {
@@ -93,10 +99,13 @@ public class GroupCommitTest {
         CountDownLatch go = new CountDownLatch(1);
         List<Future<?>> done = new ArrayList<>();
         for (int t = 0; t < callers; t++) {
+            int caller = t;
             done.add(pool.submit(() -> {
+                threads.put(caller, Thread.currentThread());
                 go.await();
                 for (int i = 0; i < each; i++) {
-                    assertEquals(Integer.valueOf(i), g.submit(i));
+                    int request = caller * 10_000 + i;
+                    assertEquals(Integer.valueOf(request), g.submit(request));
                 }
                 return null;
             }));
@@ -110,6 +119,8 @@ public class GroupCommitTest {
         // Without gathering, the first caller back runs the next batch alone while the others wake: about twice as many.
         long full = sizes.stream().filter(n -> n == callers).count();
         assertTrue("batches of all four callers, but: " + sizes, full >= each - 10);
+        // The caller that completes a batch runs it at once (rather than waking the first one, which waited).
+        assertTrue("batches run by the caller that completed them: " + runByLast.get() + " of " + sizes.size(), runByLast.get() >= each - 20);
     }
 
     @Test
