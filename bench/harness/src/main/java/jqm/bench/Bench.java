@@ -253,8 +253,9 @@ public final class Bench {
     }
 
     private double pgbench(String pgbench, String db, Path script, int clients) throws Exception {
-        ProcessBuilder pb = new ProcessBuilder(pgbench, "-n", "-c", Integer.toString(clients), "-j", Integer.toString(Math.min(2, clients)), "-T",
-                quick ? "3" : "10", "-f",
+        // Prepared statements (-M prepared), as both engines use: parsed and planned once per connection.
+        ProcessBuilder pb = new ProcessBuilder(pgbench, "-n", "-M", "prepared", "-c", Integer.toString(clients), "-j",
+                Integer.toString(Math.min(2, clients)), "-T", quick ? "3" : "10", "-f",
                 script.toString(), "-h", pg.host(), "-p", Integer.toString(pg.port()), "-U", pg.user, db);
         pb.environment().put("PGPASSWORD", pg.password);
         pb.redirectErrorStream(true);
