@@ -26,9 +26,9 @@ import jqm.api.client.State;
 /**
  * A database that falls silent (its host or the network gone without closing anything) while the
  * node is busy: the node's connection goes through a relay that stops forwarding ({@link SilentNetwork}).
- * A request in flight fails after the network timeout (2 s here) with a clear error instead of hanging
- * for good, and once the database answers again the node goes on, every instance it took reaching a
- * final state.
+ * A request in flight, an enqueue (the hot path's own statements) or a read (through JPA), fails after
+ * the network timeout (2 s here) with a clear error instead of hanging for good, and once the database
+ * answers again the node goes on, every instance it took reaching a final state.
  */
 @RunWith(PaxExam.class)
 @ExamReactorStrategy(PerClass.class)
@@ -100,5 +100,45 @@ public class NetworkTimeoutOnPostgresIT extends JqmTestSupport {
             assertTrue(id + " " + j.getState() + " " + j.getMessages(), j.getState() == State.ENDED
                     || j.getMessages().stream().anyMatch(m -> m.contains("none of its runners had it")));
         }
+    }
+
+    @Test
+    public void aReadOfTheClientFromADatabaseFallenSilentFailsAfterTheNetworkTimeout() throws Exception {
+        deploySample();
+        long id = awaitEnd(client.enqueue(JobRequest.of("HelloWorld"))).getId();
+
+        // Reads through JPA (an instance with its parameters and messages), from a busy client as above.
+        AtomicReference<RuntimeException> failure = new AtomicReference<>();
+        java.util.concurrent.atomic.AtomicInteger reads = new java.util.concurrent.atomic.AtomicInteger();
+        Thread busy = new Thread(() -> {
+            try {
+                while (true) {
+                    assertEquals(State.ENDED, client.get(id).getState());
+                    reads.incrementAndGet();
+                }
+            } catch (RuntimeException e) {
+                failure.set(e);
+            }
+        }, "busy-reader");
+        busy.start();
+        Thread.sleep(500);
+        network.fallSilent();
+        long silentAt = System.currentTimeMillis();
+        busy.join(60_000);
+        long failedAfter = System.currentTimeMillis() - silentAt;
+        if (busy.isAlive()) {
+            busy.interrupt();
+            fail("a read from a silent database still hangs after 60 s");
+        }
+        assertTrue("some reads went through before the silence", reads.get() > 0);
+        assertNotNull(failure.get());
+        assertTrue(failure.get().toString(), failure.get() instanceof JqmClientException);
+        assertTrue(failure.get().getMessage(), failure.get().getMessage().contains("did not answer within 2000 ms"));
+        assertTrue(failure.get().getMessage(), failure.get().getMessage().contains("read instance " + id));
+        assertTrue("failed after " + failedAfter + " ms", failedAfter < 20_000);
+
+        network.speakAgain();
+        assertEquals(State.ENDED, awaitEnd(enqueueOnceTheDatabaseAnswers("the database is back")).getState());
+        assertEquals(State.ENDED, client.get(id).getState());
     }
 }

@@ -40,7 +40,11 @@ final class SilentNetwork implements AutoCloseable {
         silent = true;
     }
 
+    /** Ends a silence (nothing when the network is not silent: the connections made since the last one stay). */
     void speakAgain() throws IOException {
+        if (!silent) {
+            return;
+        }
         generation++;
         for (Socket s : open) {
             s.close();

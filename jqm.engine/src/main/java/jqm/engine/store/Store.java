@@ -137,12 +137,33 @@ public class Store {
             }
             return work.apply(c);
         } catch (java.sql.SQLException e) {
-            if (rootCause(e) instanceof java.net.SocketTimeoutException) {
-                throw new StoreException("The database did not answer within " + networkTimeoutMs + " ms (network.timeout.ms of "
-                        + "conf/jqm.db.cfg) while trying to " + what + "; the connection is dropped, and whether the database did it "
-                        + "is not known", e);
-            }
-            throw new StoreException("Database failure while trying to " + what + ": " + rootMessage(e), e);
+            throw failure(what, e);
+        }
+    }
+
+    /** @return the failure to report of a piece of work on the database: a clear one when it did not answer in time */
+    private StoreException failure(String what, Exception e) {
+        if (timedOut(e)) {
+            return new StoreException("The database did not answer within " + networkTimeoutMs + " ms (network.timeout.ms of "
+                    + "conf/jqm.db.cfg) while trying to " + what + "; the connection is dropped, and whether the database did it "
+                    + "is not known", e);
+        }
+        return new StoreException("Database failure while trying to " + what + ": " + rootMessage(e), e);
+    }
+
+    /**
+     * On PostgreSQL, has the connection of the entity manager's transaction wait at most the network
+     * timeout for each answer of the database (the pool sets it back when the connection returns, at
+     * the transaction's end).
+     */
+    private void networkTimeout(EntityManager em) {
+        if (postgres && networkTimeoutMs > 0) {
+            jdbc(em, c -> {
+                // OpenJPA's handle does not pass the timeout on: the pool's connection underneath takes it.
+                java.sql.Connection pooled = c instanceof org.apache.openjpa.lib.jdbc.DelegatingConnection d ? d.getInnermostDelegate() : c;
+                pooled.setNetworkTimeout(Runnable::run, networkTimeoutMs);
+                return null;
+            });
         }
     }
 
@@ -224,12 +245,13 @@ public class Store {
             em = emf.createEntityManager();
             tx = em.getTransaction();
             tx.begin();
+            networkTimeout(em);
             T result = work.apply(em);
             tx.commit();
             return result;
         } catch (PersistenceException e) {
             rollback(tx);
-            throw new StoreException("Database failure while trying to " + what + ": " + rootMessage(e), e);
+            throw failure(what, e);
         } catch (RuntimeException e) {
             rollback(tx);
             throw e;
@@ -253,6 +275,32 @@ public class Store {
     private static String rootMessage(Throwable t) {
         Throwable root = rootCause(t);
         return root.getMessage() == null ? root.getClass().getName() : root.getMessage();
+    }
+
+    /**
+     * @return whether a failure comes from the network timeout: a {@link java.net.SocketTimeoutException}
+     *         among its causes, or those of the SQL exceptions chained to them (OpenJPA reports the
+     *         driver's exception as the next exception of its own, not as its cause)
+     */
+    private static boolean timedOut(Throwable t) {
+        java.util.Set<Throwable> seen = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        java.util.ArrayDeque<Throwable> todo = new java.util.ArrayDeque<>(List.of(t));
+        while (!todo.isEmpty()) {
+            Throwable x = todo.poll();
+            if (!seen.add(x)) {
+                continue;
+            }
+            if (x instanceof java.net.SocketTimeoutException) {
+                return true;
+            }
+            if (x.getCause() != null) {
+                todo.add(x.getCause());
+            }
+            if (x instanceof java.sql.SQLException sql && sql.getNextException() != null) {
+                todo.add(sql.getNextException());
+            }
+        }
+        return false;
     }
 
     private static Throwable rootCause(Throwable t) {
