@@ -107,6 +107,10 @@ public class Schema {
         }
         boolean autoCommit = c.getAutoCommit();
         if (postgres) {
+            // A migration (or the wait for another node's) takes what it takes: no network timeout on this connection
+            // (the pool sets it back when the connection returns).
+            Connection pooled = c instanceof org.apache.openjpa.lib.jdbc.DelegatingConnection d ? d.getInnermostDelegate() : c;
+            pooled.setNetworkTimeout(Runnable::run, 0);
             try (Statement st = c.createStatement(); java.sql.ResultSet rs = st.executeQuery("SELECT pg_try_advisory_lock(" + MIGRATION_LOCK + ")")) {
                 rs.next();
                 if (!rs.getBoolean(1)) {

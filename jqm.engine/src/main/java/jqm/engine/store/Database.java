@@ -85,7 +85,7 @@ public class Database {
         @AttributeDefinition(name = "Idle timeout (ms)", description = "An idle connection beyond the idle ones kept is closed after this long", min = "10000")
         long pool_idle_timeout_ms() default 600_000;
 
-        @AttributeDefinition(name = "Network timeout (ms)", description = "How long the node's hot path (claims, starts, ends and enqueues on PostgreSQL) waits for the database's answer before it drops the connection and fails as on any database failure: a database host or network gone silent does not hang the node's runners. 0: wait forever", min = "0")
+        @AttributeDefinition(name = "Network timeout (ms)", description = "On PostgreSQL, how long the node waits for each answer of the database before it drops the connection and fails as on any database failure: a database host or network gone silent does not hang the node (to the millisecond on the hot path of claims, starts, ends and enqueues, in whole seconds elsewhere; the schema migration at start waits as long as it takes). 0: wait forever", min = "0")
         long network_timeout_ms() default 60_000;
 
         @AttributeDefinition(name = "Maximum lifetime (ms)", description = "A connection is replaced once it has been open this long (when not in use); keep it below any timeout of the database or network", min = "30000")
@@ -166,6 +166,12 @@ public class Database {
             p.setProperty(DataSourceFactory.JDBC_USER, config.user());
         }
         p.setProperty(DataSourceFactory.JDBC_PASSWORD, password(config));
+        if (config.url().startsWith("jdbc:postgresql:") && config.network_timeout_ms() > 0) {
+            // Every connection waits at most the network timeout for each answer (the driver's default, in whole
+            // seconds): JPA's too, which take connections from the pool as they go. The hot path sets it to the
+            // millisecond on its own (Store); the schema migration lifts it (Schema).
+            p.setProperty("socketTimeout", Long.toString((config.network_timeout_ms() + 999) / 1000));
+        }
         return p;
     }
 

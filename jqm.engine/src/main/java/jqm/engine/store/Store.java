@@ -151,22 +151,6 @@ public class Store {
         return new StoreException("Database failure while trying to " + what + ": " + rootMessage(e), e);
     }
 
-    /**
-     * On PostgreSQL, has the connection of the entity manager's transaction wait at most the network
-     * timeout for each answer of the database (the pool sets it back when the connection returns, at
-     * the transaction's end).
-     */
-    private void networkTimeout(EntityManager em) {
-        if (postgres && networkTimeoutMs > 0) {
-            jdbc(em, c -> {
-                // OpenJPA's handle does not pass the timeout on: the pool's connection underneath takes it.
-                java.sql.Connection pooled = c instanceof org.apache.openjpa.lib.jdbc.DelegatingConnection d ? d.getInnermostDelegate() : c;
-                pooled.setNetworkTimeout(Runnable::run, networkTimeoutMs);
-                return null;
-            });
-        }
-    }
-
     /** Work on the JDBC connection of the entity manager's transaction. */
     @FunctionalInterface
     private interface JdbcWork<T> {
@@ -245,7 +229,6 @@ public class Store {
             em = emf.createEntityManager();
             tx = em.getTransaction();
             tx.begin();
-            networkTimeout(em);
             T result = work.apply(em);
             tx.commit();
             return result;

@@ -65,4 +65,14 @@ public class DatabaseTest {
         assertEquals("jdbc:postgresql://db/jqm?...", Database.withoutQuery("jdbc:postgresql://db/jqm?password=x"));
         assertEquals("jdbc:h2:./db/jqm;WRITE_DELAY=0", Database.withoutQuery("jdbc:h2:./db/jqm;WRITE_DELAY=0"));
     }
+
+    @Test
+    public void onPostgresqlEveryConnectionWaitsAtMostTheNetworkTimeoutInWholeSeconds() {
+        assertEquals("2", Database.connectionProperties(config(Map.of("url", "jdbc:postgresql://db/jqm", "network.timeout.ms", 1500L)))
+                .getProperty("socketTimeout"));
+        assertEquals("60", Database.connectionProperties(config(Map.of("url", "jdbc:postgresql://db/jqm"))).getProperty("socketTimeout"));
+        assertEquals("0: none", null, Database.connectionProperties(config(Map.of("url", "jdbc:postgresql://db/jqm", "network.timeout.ms", 0L)))
+                .getProperty("socketTimeout"));
+        assertEquals("not for the embedded database", null, Database.connectionProperties(config(Map.of())).getProperty("socketTimeout"));
+    }
 }
