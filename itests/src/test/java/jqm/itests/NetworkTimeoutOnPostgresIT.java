@@ -64,31 +64,9 @@ public class NetworkTimeoutOnPostgresIT extends JqmTestSupport {
 
         // A busy client: its connections never idle long enough for the pool to check them first.
         List<Long> enqueued = new CopyOnWriteArrayList<>();
-        AtomicReference<RuntimeException> failure = new AtomicReference<>();
-        Thread busy = new Thread(() -> {
-            try {
-                while (true) {
-                    enqueued.add(client.enqueue(JobRequest.of("HelloWorld").setKeyword1("busy-" + UUID.randomUUID())));
-                }
-            } catch (RuntimeException e) {
-                failure.set(e);
-            }
-        }, "busy-client");
-        busy.start();
-        Thread.sleep(500);
-        network.fallSilent();
-        long silentAt = System.currentTimeMillis();
-        busy.join(60_000);
-        long failedAfter = System.currentTimeMillis() - silentAt;
-        if (busy.isAlive()) {
-            busy.interrupt();
-            fail("an enqueue to a silent database still hangs after 60 s");
-        }
+        failsOnceSilent("an enqueue",
+                () -> enqueued.add(client.enqueue(JobRequest.of("HelloWorld").setKeyword1("busy-" + UUID.randomUUID()))));
         assertTrue("some enqueues went through before the silence", !enqueued.isEmpty());
-        assertNotNull(failure.get());
-        assertTrue(failure.get().toString(), failure.get() instanceof JqmClientException);
-        assertTrue(failure.get().getMessage(), failure.get().getMessage().contains("did not answer within 2000 ms"));
-        assertTrue("failed after " + failedAfter + " ms", failedAfter < 20_000);
 
         network.speakAgain();
         long again = enqueueOnceTheDatabaseAnswers("the database is back");
@@ -108,18 +86,35 @@ public class NetworkTimeoutOnPostgresIT extends JqmTestSupport {
         long id = awaitEnd(client.enqueue(JobRequest.of("HelloWorld"))).getId();
 
         // Reads through JPA (an instance with its parameters and messages), from a busy client as above.
-        AtomicReference<RuntimeException> failure = new AtomicReference<>();
         java.util.concurrent.atomic.AtomicInteger reads = new java.util.concurrent.atomic.AtomicInteger();
+        RuntimeException failure = failsOnceSilent("a read", () -> {
+            assertEquals(State.ENDED, client.get(id).getState());
+            reads.incrementAndGet();
+        });
+        assertTrue("some reads went through before the silence", reads.get() > 0);
+        assertTrue(failure.getMessage(), failure.getMessage().contains("read instance " + id));
+
+        network.speakAgain();
+        assertEquals(State.ENDED, awaitEnd(enqueueOnceTheDatabaseAnswers("the database is back")).getState());
+        assertEquals(State.ENDED, client.get(id).getState());
+    }
+
+    /**
+     * Calls {@code call} over and over from a thread of its own, falls silent half a second later, and
+     * checks that a call then fails, within 20 s, with the node's clear error of a database that did
+     * not answer within the network timeout. @return that failure
+     */
+    private static RuntimeException failsOnceSilent(String what, Runnable call) throws InterruptedException {
+        AtomicReference<RuntimeException> failure = new AtomicReference<>();
         Thread busy = new Thread(() -> {
             try {
                 while (true) {
-                    assertEquals(State.ENDED, client.get(id).getState());
-                    reads.incrementAndGet();
+                    call.run();
                 }
             } catch (RuntimeException e) {
                 failure.set(e);
             }
-        }, "busy-reader");
+        }, "busy-client");
         busy.start();
         Thread.sleep(500);
         network.fallSilent();
@@ -128,17 +123,12 @@ public class NetworkTimeoutOnPostgresIT extends JqmTestSupport {
         long failedAfter = System.currentTimeMillis() - silentAt;
         if (busy.isAlive()) {
             busy.interrupt();
-            fail("a read from a silent database still hangs after 60 s");
+            fail(what + " to a silent database still hangs after 60 s");
         }
-        assertTrue("some reads went through before the silence", reads.get() > 0);
         assertNotNull(failure.get());
         assertTrue(failure.get().toString(), failure.get() instanceof JqmClientException);
         assertTrue(failure.get().getMessage(), failure.get().getMessage().contains("did not answer within 2000 ms"));
-        assertTrue(failure.get().getMessage(), failure.get().getMessage().contains("read instance " + id));
         assertTrue("failed after " + failedAfter + " ms", failedAfter < 20_000);
-
-        network.speakAgain();
-        assertEquals(State.ENDED, awaitEnd(enqueueOnceTheDatabaseAnswers("the database is back")).getState());
-        assertEquals(State.ENDED, client.get(id).getState());
+        return failure.get();
     }
 }
