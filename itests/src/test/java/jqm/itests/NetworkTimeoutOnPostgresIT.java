@@ -34,6 +34,8 @@ import jqm.api.client.State;
 @ExamReactorStrategy(PerClass.class)
 public class NetworkTimeoutOnPostgresIT extends JqmTestSupport {
     private static SilentNetwork network;
+    /** The name of the node's connections, to find them in PostgreSQL's sessions. */
+    private static final String APP = "jqm-silent-it";
 
     @Override
     protected Object[] database() throws Exception {
@@ -44,6 +46,11 @@ public class NetworkTimeoutOnPostgresIT extends JqmTestSupport {
             if ("url".equals(db[i])) {
                 db[i + 1] = ((String) db[i + 1]).replace("//" + pg.getHost() + ":" + pg.getPort() + "/",
                         "//127.0.0.1:" + network.port() + "/");
+            }
+        }
+        for (int i = 0; i < db.length; i += 2) {
+            if ("url".equals(db[i])) {
+                db[i + 1] = db[i + 1] + "&ApplicationName=" + APP;
             }
         }
         Object[] more = { "network.timeout.ms", 2000L, "pool.connection.timeout.ms", 3000L };
@@ -97,6 +104,27 @@ public class NetworkTimeoutOnPostgresIT extends JqmTestSupport {
         network.speakAgain();
         assertEquals(State.ENDED, awaitEnd(enqueueOnceTheDatabaseAnswers("the database is back")).getState());
         assertEquals(State.ENDED, client.get(id).getState());
+    }
+
+    @Test
+    public void theListenerOfEnqueuesListensAgainAfterTheNetworkLostItsConnectionWithoutTellingIt() throws Exception {
+        try (java.sql.Connection watch = OnPostgres.connect(context, System.getenv("JQM_IT_PG_URL"))) {
+            PostgresPoolIT.awaitListening(watch, APP);
+            network.fallSilent();
+            Thread.sleep(500);
+            network.speakAgainLosingTheNodesConnections();
+            // The database dropped its side: nobody of the node listens until the node finds out (at its next check
+            // of the listening connection, then within the network timeout) and listens again.
+            long lost = System.currentTimeMillis();
+            String listeners = "SELECT count(*) " + PostgresPoolIT.connectionsOf(APP) + " AND query LIKE 'LISTEN %'";
+            while (PostgresPoolIT.count(watch, listeners) != 0) {
+                assertTrue("the database still has the node's listening session", System.currentTimeMillis() - lost < 10_000);
+                Thread.sleep(20);
+            }
+            PostgresPoolIT.awaitListening(watch, APP);
+            assertTrue("listening again after " + (System.currentTimeMillis() - lost) + " ms",
+                    System.currentTimeMillis() - lost < 25_000);
+        }
     }
 
     /**

@@ -20,6 +20,10 @@ final class SilentNetwork implements AutoCloseable {
     private final String host;
     private final int port;
     private final List<Socket> open = new CopyOnWriteArrayList<>();
+    /** The database's side of each connection (the rest of {@link #open} is the node's). */
+    private final java.util.Set<Socket> dbSide = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    /** Generations whose connections the network lost without telling the node: its side stays open, and mute. */
+    private final java.util.Set<Integer> mute = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private volatile boolean silent;
     private volatile int generation;
 
@@ -53,6 +57,24 @@ final class SilentNetwork implements AutoCloseable {
         silent = false;
     }
 
+    /**
+     * Ends a silence as a network that lost the connections without telling the node (what a firewall
+     * or a host that went away does): the database's side of each is closed, the node's stays open,
+     * and nothing ever comes on it; new connections are relayed.
+     */
+    void speakAgainLosingTheNodesConnections() throws IOException {
+        if (!silent) {
+            return;
+        }
+        mute.add(generation);
+        generation++;
+        for (Socket s : dbSide) {
+            s.close();
+        }
+        dbSide.clear();
+        silent = false;
+    }
+
     private void accept() {
         while (!server.isClosed()) {
             try {
@@ -60,9 +82,10 @@ final class SilentNetwork implements AutoCloseable {
                 Socket db = new Socket(host, port);
                 open.add(client);
                 open.add(db);
+                dbSide.add(db);
                 int g = generation;
-                pump(client, db, g);
-                pump(db, client, g);
+                pump(client, db, client, g);
+                pump(db, client, client, g);
             } catch (IOException e) {
                 // closed, or the database refused: the client sees its connection fail
             }
@@ -82,10 +105,13 @@ final class SilentNetwork implements AutoCloseable {
         return g == generation;
     }
 
-    private void pump(Socket from, Socket to, int g) {
+    private void pump(Socket from, Socket to, Socket nodeSide, int g) {
         Thread t = new Thread(() -> {
             byte[] buffer = new byte[8192];
-            try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
+            try {
+                // Not closed on the way out (closing a socket's stream closes the socket): the sockets are, below.
+                InputStream in = from.getInputStream();
+                OutputStream out = to.getOutputStream();
                 while (speaking(g)) {
                     int n = in.read(buffer);
                     // Read just as the network fell silent: held back until it speaks again, and then lost
@@ -99,11 +125,14 @@ final class SilentNetwork implements AutoCloseable {
             } catch (IOException | InterruptedException e) {
                 // connection dropped
             } finally {
-                try {
-                    from.close();
-                    to.close();
-                } catch (IOException e) {
-                    // already closed
+                for (Socket s : List.of(from, to)) {
+                    try {
+                        if (s != nodeSide || !mute.contains(g)) {
+                            s.close();
+                        }
+                    } catch (IOException e) {
+                        // already closed
+                    }
                 }
             }
         }, "silent-network-pump");

@@ -173,6 +173,13 @@ public class Store {
     }
 
     /**
+     * How often the listening connection asks the database something (ns): lost by the network without
+     * being told (a firewall dropping it, the database's host gone), it learns it then, within the
+     * network timeout, and the listener connects again.
+     */
+    private static final long LISTENER_CHECK_NS = 10_000_000_000L;
+
+    /**
      * On PostgreSQL, listens to the notifications of instances becoming SUBMITTED (on any node, or
      * written by any client) on a connection of its own, and hands each one's queue name over. Blocks
      * until {@code go} turns false (checked every second) or the connection fails.
@@ -193,10 +200,18 @@ public class Store {
                 }
                 org.postgresql.PGConnection pg = c.unwrap(org.postgresql.PGConnection.class);
                 listening.run();
+                long checked = System.nanoTime();
                 while (go.getAsBoolean()) {
                     org.postgresql.PGNotification[] received = pg.getNotifications(1000);
                     if (received != null) {
                         java.util.Arrays.stream(received).map(org.postgresql.PGNotification::getParameter).distinct().forEach(queue);
+                    }
+                    if (System.nanoTime() - checked > LISTENER_CHECK_NS) {
+                        // A connection that only waits would never learn that the network lost it without telling it.
+                        try (java.sql.Statement st = c.createStatement()) {
+                            st.execute("SELECT 1");
+                        }
+                        checked = System.nanoTime();
                     }
                 }
             } finally {
