@@ -277,26 +277,16 @@ public class Store {
 
     /**
      * @return whether a failure comes from the network timeout: a {@link java.net.SocketTimeoutException}
-     *         among its causes, or those of the SQL exceptions chained to them (OpenJPA reports the
-     *         driver's exception as the next exception of its own, not as its cause)
+     *         down its causes, going on at an SQL exception without one to the exception chained to it
+     *         (OpenJPA reports the driver's exception as the next exception of its own, not as its cause)
      */
     private static boolean timedOut(Throwable t) {
-        java.util.Set<Throwable> seen = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
-        java.util.ArrayDeque<Throwable> todo = new java.util.ArrayDeque<>(List.of(t));
-        while (!todo.isEmpty()) {
-            Throwable x = todo.poll();
-            if (!seen.add(x)) {
-                continue;
-            }
+        Throwable x = t;
+        for (int depth = 0; x != null && depth < 50; depth++) {
             if (x instanceof java.net.SocketTimeoutException) {
                 return true;
             }
-            if (x.getCause() != null) {
-                todo.add(x.getCause());
-            }
-            if (x instanceof java.sql.SQLException sql && sql.getNextException() != null) {
-                todo.add(sql.getNextException());
-            }
+            x = x.getCause() != null ? x.getCause() : x instanceof java.sql.SQLException sql ? sql.getNextException() : null;
         }
         return false;
     }
