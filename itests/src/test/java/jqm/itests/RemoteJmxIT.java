@@ -29,7 +29,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.apache.felix.service.command.CommandProcessor;
 import org.apache.felix.service.command.CommandSession;
@@ -44,6 +46,7 @@ import org.ops4j.pax.exam.spi.reactors.PerClass;
 import org.osgi.framework.Bundle;
 import org.osgi.service.cm.Configuration;
 import org.osgi.service.cm.ConfigurationAdmin;
+import org.osgi.service.cm.ConfigurationPlugin;
 import org.osgi.service.component.runtime.ServiceComponentRuntime;
 import org.osgi.service.component.runtime.dto.ComponentConfigurationDTO;
 import org.osgi.service.component.runtime.dto.ComponentDescriptionDTO;
@@ -234,6 +237,53 @@ public class RemoteJmxIT extends JqmTestSupport {
         enable();
         List<String> again = client("jmx-again", password, "count", "jqm:type=Node,*");
         assertEquals(again.toString(), List.of("connect ok", "ok 1"), again);
+    }
+
+    /**
+     * ConfigAdmin hands a change to the node's component on a thread of its own, some time after
+     * {@code jqm:disable} recorded it. Held back until a later {@code jqm:enable} has acted, it must not
+     * undo that newer choice (seen in CI: the bundle just enabled was gone, and came back later).
+     */
+    @Test
+    public void aChoiceDeliveredLateDoesNotUndoANewerOne() throws Exception {
+        configureJmx();
+        enable();
+        CountDownLatch held = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        CountDownLatch newerDelivered = new CountDownLatch(1);
+        AtomicBoolean holding = new AtomicBoolean(true);
+        Dictionary<String, Object> target = new Hashtable<>();
+        target.put(ConfigurationPlugin.CM_TARGET, new String[] { "jqm.features" });
+        ConfigurationPlugin delay = (reference, properties) -> {
+            if (!"jqm.features".equals(properties.get(org.osgi.framework.Constants.SERVICE_PID))) {
+                return;
+            }
+            if ("false".equals(String.valueOf(properties.get("jmx"))) && holding.compareAndSet(true, false)) {
+                held.countDown();
+                try {
+                    release.await(TIMEOUT_MS, TimeUnit.MILLISECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            } else if ("true".equals(String.valueOf(properties.get("jmx"))) && !holding.get()) {
+                newerDelivered.countDown();
+            }
+        };
+        var registration = context.registerService(ConfigurationPlugin.class, delay, target);
+        try {
+            String disabled = run("jqm:disable jmx");
+            assertTrue(disabled, disabled.startsWith("jmx: disabled (jqm.jmx"));
+            assertTrue("the disable's configuration was not delivered", held.await(TIMEOUT_MS, TimeUnit.MILLISECONDS));
+            enable();
+            Bundle enabled = jmxBundle();
+            release.countDown();
+            // Once the enable's own configuration reaches the component, the disable's has been applied.
+            assertTrue("the enable's configuration was not delivered", newerDelivered.await(TIMEOUT_MS, TimeUnit.MILLISECONDS));
+            assertEquals("the bundle enabled last is still there and running", Bundle.ACTIVE, enabled.getState());
+        } finally {
+            release.countDown();
+            registration.unregister();
+        }
     }
 
     @Test

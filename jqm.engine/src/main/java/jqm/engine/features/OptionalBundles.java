@@ -24,6 +24,7 @@ import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.BundleException;
 import org.osgi.framework.FrameworkEvent;
+import org.osgi.framework.InvalidSyntaxException;
 import org.osgi.framework.startlevel.BundleStartLevel;
 import org.osgi.framework.startlevel.FrameworkStartLevel;
 import org.osgi.framework.wiring.FrameworkWiring;
@@ -57,6 +58,7 @@ public class OptionalBundles {
 
     private static final Logger LOG = LoggerFactory.getLogger(OptionalBundles.class);
     private static final String LOCATION = "jqm:optional:";
+    private static final String DEFAULT_DIR = "bundles/optional";
 
     @ObjectClassDefinition(name = "JQM optional bundles", description = "Which optional bundles the node runs")
     public @interface Config {
@@ -67,7 +69,7 @@ public class OptionalBundles {
         boolean jmx() default false;
 
         @AttributeDefinition(name = "Folder", description = "Where the optional bundles' jars are (FEATURE's bundle is jqm.FEATURE.jar); relative to the node root")
-        String dir() default "bundles/optional";
+        String dir() default DEFAULT_DIR;
     }
 
     /** The features; feature X is the bundle jqm.X, shipped as jqm.X.jar. */
@@ -92,11 +94,25 @@ public class OptionalBundles {
         apply(config);
     }
 
-    private synchronized void apply(Config config) {
-        this.dir = Paths.get(config.dir()).toAbsolutePath().normalize();
+    /**
+     * Applies the newest recorded choice. ConfigAdmin hands a change to this component on a thread of
+     * its own, some time after it was recorded: by then a later {@code jqm:enable} or {@code jqm:disable}
+     * may have acted and recorded a newer one, which the delivered (older) configuration must not undo.
+     */
+    private synchronized void apply(Config delivered) {
+        Dictionary<String, Object> newest = newest();
         Map<String, Boolean> wanted = new LinkedHashMap<>();
-        wanted.put("rest", config.rest());
-        wanted.put("jmx", config.jmx());
+        if (newest == null) {
+            this.dir = Paths.get(delivered.dir()).toAbsolutePath().normalize();
+            wanted.put("rest", delivered.rest());
+            wanted.put("jmx", delivered.jmx());
+        } else {
+            Object d = newest.get("dir");
+            this.dir = Paths.get(d == null ? DEFAULT_DIR : d.toString()).toAbsolutePath().normalize();
+            for (String feature : FEATURES) {
+                wanted.put(feature, Boolean.parseBoolean(String.valueOf(newest.get(feature))));
+            }
+        }
         for (Map.Entry<String, Boolean> e : wanted.entrySet()) {
             try {
                 String state = e.getValue() ? install(e.getKey()) : uninstall(e.getKey());
@@ -208,6 +224,17 @@ public class OptionalBundles {
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+    }
+
+    /** @return the properties of the configuration as last recorded, or null when there is none */
+    private Dictionary<String, Object> newest() {
+        try {
+            Configuration[] c = configurationAdmin.listConfigurations("(" + org.osgi.framework.Constants.SERVICE_PID + "=" + PID + ")");
+            return c == null ? null : c[0].getProperties();
+        } catch (IOException | InvalidSyntaxException e) {
+            LOG.warn("Could not read the configuration {}, applying the one delivered: {}", PID, e.getMessage());
+            return null;
         }
     }
 
