@@ -252,12 +252,43 @@ public final class Bench {
         pg.drop(db);
     }
 
+    /**
+     * What one enqueuing thread, and four sharing each commit, could do at most with JQM's data: its
+     * instance row alone (no check of the job definition or the queue, no parameter: less than an
+     * enqueue writes), inserted into its table (with its indexes) on the node's database, by pgbench
+     * while the node is idle. The rows go to a queue nobody polls, and are removed afterwards.
+     */
+    private void instanceRowCeiling(String db) throws Exception {
+        String pgbench = System.getProperty("bench.pgbench", "pgbench");
+        String row = "(nextval('jqm_instance_seq'), 'NoOp', 'ceiling', 'SUBMITTED', 0, 'bench', LOCALTIMESTAMP, false, 1)";
+        String insert = "INSERT INTO jqm_instance (id, job_name, queue_name, state, priority, username, enqueue_date, kill_requested, "
+                + "queue_position) VALUES ";
+        Path one = work.resolve("instance.sql");
+        Files.writeString(one, insert + row + ";\n");
+        Path four = work.resolve("instance4.sql");
+        Files.writeString(four, insert + String.join(", ", java.util.Collections.nCopies(4, row)) + ";\n");
+        // As the node's own connections: the insert trigger leaves the notification to the node (changeset 6).
+        String options = "-c jqm.notify=after-commit";
+        figures.add("pg.instance.1", "JQM's instance rows alone, inserted one a commit, 1 client", "/s", true, "ceiling",
+                pgbench(pgbench, db, one, 1, options));
+        figures.add("pg.instance.4x1", "JQM's instance rows alone, inserted four a commit, 1 client", "/s", true, "ceiling",
+                4 * pgbench(pgbench, db, four, 1, options));
+        pg.exec(db, "DELETE FROM jqm_instance WHERE queue_name = 'ceiling'", "VACUUM ANALYZE jqm_instance");
+    }
+
     private double pgbench(String pgbench, String db, Path script, int clients) throws Exception {
+        return pgbench(pgbench, db, script, clients, null);
+    }
+
+    private double pgbench(String pgbench, String db, Path script, int clients, String options) throws Exception {
         // Prepared statements (-M prepared), as both engines use: parsed and planned once per connection.
         ProcessBuilder pb = new ProcessBuilder(pgbench, "-n", "-M", "prepared", "-c", Integer.toString(clients), "-j",
                 Integer.toString(Math.min(2, clients)), "-T", quick ? "3" : "10", "-f",
                 script.toString(), "-h", pg.host(), "-p", Integer.toString(pg.port()), "-U", pg.user, db);
         pb.environment().put("PGPASSWORD", pg.password);
+        if (options != null) {
+            pb.environment().put("PGOPTIONS", options);
+        }
         pb.redirectErrorStream(true);
         Process p = pb.start();
         String out = new String(p.getInputStream().readAllBytes());
@@ -303,6 +334,7 @@ public final class Bench {
                     "DELETE FROM jqm_instance WHERE queue_name = 'sink'");
             drainJqm(db, "warmup", null);
 
+            instanceRowCeiling(db);
             for (int threads : new int[] { 1, 4 }) {
                 enqueueJqm(node, db, threads);
             }
