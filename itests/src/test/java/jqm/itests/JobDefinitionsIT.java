@@ -12,6 +12,13 @@ import java.util.ArrayList;
 import java.util.Dictionary;
 import java.util.Hashtable;
 import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 
 import org.junit.After;
 import org.junit.Test;
@@ -223,6 +230,47 @@ public class JobDefinitionsIT extends JqmTestSupport {
         JobInstance b = awaitEnd(second);
         assertEquals(State.ENDED, b.getState());
         assertFalse(b.getBeganRunningDate().isBefore(a.getEndDate()));
+    }
+
+    /**
+     * Requests for a highlander that arrive together while one of its instances runs: one waiting
+     * instance is created, and every request gets it (its check and its insert in one transaction, the
+     * definition locked: not two requests that each saw none waiting).
+     */
+    @Test
+    public void concurrentRequestsForAHighlanderShareOneWaitingInstance() throws Exception {
+        declare("Crowd", "command", "sleep 60", "highlander", true);
+        assertTrue(awaitDefinition("Crowd", x -> true).isHighlander());
+        long running = client.enqueue(JobRequest.of("Crowd"));
+        awaitState(running, State.RUNNING);
+        int callers = 8;
+        CyclicBarrier together = new CyclicBarrier(callers);
+        ExecutorService pool = Executors.newFixedThreadPool(callers);
+        try {
+            List<Future<Long>> calls = new ArrayList<>();
+            for (int i = 0; i < callers; i++) {
+                calls.add(pool.submit(() -> {
+                    together.await(TIMEOUT_MS, TimeUnit.MILLISECONDS);
+                    return client.enqueue(JobRequest.of("Crowd"));
+                }));
+            }
+            Set<Long> ids = new TreeSet<>();
+            for (Future<Long> f : calls) {
+                ids.add(f.get(TIMEOUT_MS, TimeUnit.MILLISECONDS));
+            }
+            assertEquals("one waiting instance for all the requests: " + ids, 1, ids.size());
+            long waiting = ids.iterator().next();
+            assertNotEquals(running, waiting);
+            assertEquals(State.SUBMITTED, client.get(waiting).getState());
+            long submitted = client.getJobs(1000).stream().filter(j -> j.getApplicationName().equals("Crowd"))
+                    .filter(j -> j.getState() == State.SUBMITTED).count();
+            assertEquals("waiting instances of the highlander", 1, submitted);
+            client.cancel(waiting);
+        } finally {
+            pool.shutdownNow();
+            client.kill(running);
+            awaitEnd(running);
+        }
     }
 
     @Test
