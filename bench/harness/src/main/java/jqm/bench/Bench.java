@@ -28,6 +28,8 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 public final class Bench {
     static final String JQM = "jqm";
     static final String PEER = "db-scheduler";
+    /** The second peer, measured in each repetition on the one-node figures. */
+    static final String JOBRUNR = "JobRunr";
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     private final Pg pg;
@@ -193,6 +195,7 @@ public final class Bench {
                     peerOneNode();
                 }
             }
+            jobRunrOneNode();
             for (String engine : order) {
                 if (engine.equals(JQM)) {
                     jqmTwoNodes();
@@ -462,7 +465,7 @@ public final class Bench {
     // ---------------------------------------------------------------- db-scheduler
 
     private Peer peer(String db, String name) throws Exception {
-        return new Peer(work, name, pg.url(db), pg.user, pg.password, slots, pollMs, poolSize, javaOpts);
+        return new Peer(jqm.bench.peer.DbSchedulerPeer.class, work, name, pg.url(db), pg.user, pg.password, slots, pollMs, poolSize, javaOpts);
     }
 
     private String peerDatabase() throws Exception {
@@ -547,6 +550,64 @@ public final class Bench {
         if (label != null) {
             figures.add(key, label, "/s", true, PEER, n * 1000.0 / ((System.nanoTime() - start) / 1_000_000.0));
         }
+    }
+
+    // ---------------------------------------------------------------- JobRunr
+
+    /**
+     * The second peer on the one-node figures: JobRunr, its own tables created at its first start, the
+     * same threads and pool; its polling interval is 5 s (it refuses less), and nothing wakes it.
+     */
+    private void jobRunrOneNode() throws Exception {
+        String db = newDatabase();
+        try (Peer p = new Peer(jqm.bench.peer.JobRunrPeer.class, work, "jobrunr-a", pg.url(db), pg.user, pg.password, slots, pollMs, poolSize,
+                javaOpts)) {
+            p.awaitReady();
+        }
+        String scheduled = "SELECT count(*) FROM jobrunr_jobs WHERE state = 'SCHEDULED'";
+        String unschedule = "DELETE FROM jobrunr_jobs WHERE state = 'SCHEDULED'";
+        try (Peer p = new Peer(jqm.bench.peer.JobRunrPeer.class, work, "jobrunr-a", pg.url(db), pg.user, pg.password, slots, pollMs, poolSize,
+                javaOpts)) {
+            // Its second start, as JQM's: its tables are there.
+            figures.add("startup", "start-up to accepting work (schema up to date)", "ms", false, JOBRUNR,
+                    JSON.readTree(p.awaitReady()).get("startupMs").asDouble());
+            idleTransactions(JOBRUNR, db);
+            p.command("enqueue " + size(4_000) + " 4");
+            p.command("enqueue " + size(2_000) + " 1");
+            checkAndClean(db, scheduled, size(6_000), unschedule);
+            drainJobRunr(db, "warmup", null, p);
+            for (int threads : new int[] { 1, 4 }) {
+                int n = enqueued(threads);
+                enqueueRate(JOBRUNR, threads, n, JSON.readTree(p.command("enqueue " + n + " " + threads)));
+                checkAndClean(db, scheduled, n, unschedule);
+            }
+            drainJobRunr(db, "drain.1", "drain of 20,000 waiting no-op jobs, one node of 8 slots", p);
+            for (int rate : new int[] { 100, 500 }) {
+                int seconds = quick ? 3 : 20;
+                JsonNode r = JSON.readTree(p.command("steady " + rate + " " + seconds));
+                if (r.get("ran").asInt() != r.get("n").asInt()) {
+                    throw new IllegalStateException("JobRunr ran " + r.get("ran") + " of " + r.get("n"));
+                }
+                latency(JOBRUNR, rate, r.get("runningP50").asDouble(), r.get("runningP99").asDouble(), r.get("endedP50").asDouble(),
+                        r.get("endedP99").asDouble(), r.get("late").asInt());
+            }
+            idle(JOBRUNR, db, p.pid());
+        }
+        pg.drop(db);
+    }
+
+    /** A drain: JobRunr's bulk enqueue of the jobs, processing paused, then timed from its resumption; label null: a warm-up. */
+    private void drainJobRunr(String db, String key, String label, Peer p) throws Exception {
+        int n = size(20_000);
+        p.command("prepare " + n);
+        long start = System.nanoTime();
+        p.command("wake");
+        String done = "SELECT count(*) FROM jobrunr_jobs WHERE jobsignature LIKE '%.drained(%' AND state = 'SUCCEEDED'";
+        awaitCount(db, done, n, 900_000);
+        if (label != null) {
+            figures.add(key, label, "/s", true, JOBRUNR, n * 1000.0 / ((System.nanoTime() - start) / 1_000_000.0));
+        }
+        checkAndClean(db, done, n, "DELETE FROM jobrunr_jobs WHERE jobsignature LIKE '%.drained(%'");
     }
 
     // ---------------------------------------------------------------- shared

@@ -11,15 +11,18 @@ import java.nio.file.Path;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
-/** The db-scheduler peer in a JVM of its own ({@link jqm.bench.peer.DbSchedulerPeer}), driven through its standard input. */
+/**
+ * A peer in a JVM of its own (db-scheduler, {@link jqm.bench.peer.DbSchedulerPeer}; JobRunr,
+ * {@link jqm.bench.peer.JobRunrPeer}), driven through its standard input.
+ */
 final class Peer implements AutoCloseable {
     private final Process process;
     private final PrintWriter commands;
     private final LinkedBlockingQueue<String> lines = new LinkedBlockingQueue<>();
     private final Path log;
 
-    Peer(Path parent, String name, String dbUrl, String dbUser, String dbPassword, int threads, long pollMs, int poolSize, String javaOpts)
-            throws IOException {
+    Peer(Class<?> main, Path parent, String name, String dbUrl, String dbUser, String dbPassword, int threads, long pollMs, int poolSize,
+            String javaOpts) throws IOException {
         log = Files.createTempDirectory(parent, name + "-").resolve("peer.log");
         java.util.List<String> cmd = new java.util.ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
@@ -28,7 +31,7 @@ final class Peer implements AutoCloseable {
                 cmd.add(o);
             }
         }
-        cmd.addAll(java.util.List.of("-cp", System.getProperty("java.class.path"), "jqm.bench.peer.DbSchedulerPeer", dbUrl, dbUser,
+        cmd.addAll(java.util.List.of("-cp", System.getProperty("java.class.path"), main.getName(), dbUrl, dbUser,
                 Integer.toString(threads), Long.toString(pollMs), Integer.toString(poolSize)));
         ProcessBuilder pb = new ProcessBuilder(cmd);
         pb.environment().put("PEER_DB_PASSWORD", dbPassword);

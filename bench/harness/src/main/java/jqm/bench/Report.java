@@ -45,6 +45,9 @@ final class Report {
         if (Double.isNaN(v)) {
             return "-";
         }
+        if (v != 0 && Math.abs(v) < 0.01) {
+            return String.format(Locale.ROOT, "%.4f", v);
+        }
         return Math.abs(v) >= 100 ? String.format(Locale.ROOT, "%,.0f", v) : String.format(Locale.ROOT, "%.2f", v);
     }
 
@@ -68,6 +71,7 @@ final class Report {
         List<Map<String, Object>> list = new ArrayList<>();
         Map<String, Double> jqmMedian = new LinkedHashMap<>();
         Map<String, Double> peerMedian = new LinkedHashMap<>();
+        Map<String, Double> jobRunrMedian = new LinkedHashMap<>();
         for (Bench.Figures.Figure fig : figures.byKey.values()) {
             Map<String, Object> e = new LinkedHashMap<>();
             e.put("key", fig.key());
@@ -79,9 +83,20 @@ final class Report {
             double p = median(fig.values().get(Bench.PEER));
             jqmMedian.put(fig.key(), j);
             peerMedian.put(fig.key(), p);
-            e.put("median", Map.of(Bench.JQM, j, Bench.PEER, p));
+            double r = median(fig.values().get(Bench.JOBRUNR));
+            Map<String, Double> medians = new LinkedHashMap<>();
+            medians.put(Bench.JQM, j);
+            medians.put(Bench.PEER, p);
+            if (!Double.isNaN(r)) {
+                medians.put(Bench.JOBRUNR, r);
+                jobRunrMedian.put(fig.key(), r);
+            }
+            e.put("median", medians);
             if (!Double.isNaN(j) && !Double.isNaN(p) && p != 0) {
                 e.put("ratioToPeer", j / p);
+            }
+            if (!Double.isNaN(j) && !Double.isNaN(r) && r != 0) {
+                e.put("ratioToJobRunr", j / r);
             }
             list.add(e);
         }
@@ -111,6 +126,23 @@ final class Report {
                     .append(" | ").append(f(j)).append(" | ").append(f(p)).append(" | ")
                     .append(Double.isNaN(j) || Double.isNaN(p) || p == 0 ? "-" : f(j / p)).append(" | ")
                     .append(values(fig.values().get(Bench.JQM))).append(" | ").append(values(fig.values().get(Bench.PEER))).append(" |\n");
+        }
+        if (!jobRunrMedian.isEmpty()) {
+            md.append("\n## Second peer: JobRunr (one node)\n\n")
+                    .append("[JobRunr](https://www.jobrunr.io/) in the same repetitions, on a database of its own, with the same threads and ")
+                    .append("pool; its polling interval is 5 s (it refuses less) and nothing wakes it, so its latencies are those of its ")
+                    .append("polling. `× JobRunr` is JQM's median divided by JobRunr's.\n\n")
+                    .append("| figure | unit | better | JQM | JobRunr | × JobRunr | JobRunr values |\n| --- | --- | --- | ---: | ---: | ---: | --- |\n");
+            for (Bench.Figures.Figure fig : figures.byKey.values()) {
+                Double r = jobRunrMedian.get(fig.key());
+                if (r == null) {
+                    continue;
+                }
+                double j = jqmMedian.get(fig.key());
+                md.append("| ").append(fig.label()).append(" | ").append(fig.unit()).append(" | ").append(fig.higherIsBetter() ? "higher" : "lower")
+                        .append(" | ").append(f(j)).append(" | ").append(f(r)).append(" | ").append(Double.isNaN(j) || r == 0 ? "-" : f(j / r))
+                        .append(" | ").append(values(fig.values().get(Bench.JOBRUNR))).append(" |\n");
+            }
         }
         md.append("\n## PostgreSQL ceiling (pgbench, same run, same server)\n\n| what | median | values |\n| --- | ---: | --- |\n");
         for (Bench.Figures.Figure fig : figures.byKey.values()) {

@@ -161,7 +161,7 @@ public final class DbSchedulerPeer {
     }
 
     /** @return the percentile in ms of the recorded delays (ns) */
-    private static double pct(long[] delaysNs, int p) {
+    static double pct(long[] delaysNs, int p) {
         long[] sorted = Arrays.stream(delaysNs).filter(d -> d > 0).sorted().toArray();
         if (sorted.length == 0) {
             return -1;
@@ -170,7 +170,7 @@ public final class DbSchedulerPeer {
         return sorted[Math.max(0, Math.min(sorted.length - 1, i))] / 1_000_000.0;
     }
 
-    private static long timed(int threads, Runnable work) throws Exception {
+    static long timed(int threads, Runnable work) throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(threads);
         AtomicReference<RuntimeException> failure = new AtomicReference<>();
         long start = System.nanoTime();
