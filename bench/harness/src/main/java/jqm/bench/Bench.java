@@ -496,15 +496,7 @@ public final class Bench {
                 enqueuePeer(p, db, threads);
             }
             drainPeer(db, "drain.1", "drain of 20,000 waiting no-op jobs, one node of 8 slots", p);
-            for (int rate : new int[] { 100, 500 }) {
-                int seconds = quick ? 3 : 20;
-                JsonNode r = JSON.readTree(p.command("steady " + rate + " " + seconds));
-                if (r.get("ran").asInt() != r.get("n").asInt()) {
-                    throw new IllegalStateException("db-scheduler ran " + r.get("ran") + " of " + r.get("n"));
-                }
-                latency(PEER, rate, r.get("runningP50").asDouble(), r.get("runningP99").asDouble(), r.get("endedP50").asDouble(),
-                        r.get("endedP99").asDouble(), r.get("late").asInt());
-            }
+            steadyLatencies(PEER, p);
             idle(PEER, db, p.pid());
         }
         pg.drop(db);
@@ -552,6 +544,19 @@ public final class Bench {
         }
     }
 
+    /** A peer's latencies under a steady load of 100 and 500 jobs/s (its {@code steady} command). */
+    private void steadyLatencies(String engine, Peer p) throws Exception {
+        for (int rate : new int[] { 100, 500 }) {
+            int seconds = quick ? 3 : 20;
+            JsonNode r = JSON.readTree(p.command("steady " + rate + " " + seconds));
+            if (r.get("ran").asInt() != r.get("n").asInt()) {
+                throw new IllegalStateException(engine + " ran " + r.get("ran") + " of " + r.get("n"));
+            }
+            latency(engine, rate, r.get("runningP50").asDouble(), r.get("runningP99").asDouble(), r.get("endedP50").asDouble(),
+                    r.get("endedP99").asDouble(), r.get("late").asInt());
+        }
+    }
+
     // ---------------------------------------------------------------- JobRunr
 
     /**
@@ -582,15 +587,7 @@ public final class Bench {
                 checkAndClean(db, scheduled, n, unschedule);
             }
             drainJobRunr(db, "drain.1", "drain of 20,000 waiting no-op jobs, one node of 8 slots", p);
-            for (int rate : new int[] { 100, 500 }) {
-                int seconds = quick ? 3 : 20;
-                JsonNode r = JSON.readTree(p.command("steady " + rate + " " + seconds));
-                if (r.get("ran").asInt() != r.get("n").asInt()) {
-                    throw new IllegalStateException("JobRunr ran " + r.get("ran") + " of " + r.get("n"));
-                }
-                latency(JOBRUNR, rate, r.get("runningP50").asDouble(), r.get("runningP99").asDouble(), r.get("endedP50").asDouble(),
-                        r.get("endedP99").asDouble(), r.get("late").asInt());
-            }
+            steadyLatencies(JOBRUNR, p);
             idle(JOBRUNR, db, p.pid());
         }
         pg.drop(db);

@@ -6,15 +6,7 @@ import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.List;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.AtomicReference;
 
 import com.github.kagkarlsson.scheduler.Scheduler;
 import com.github.kagkarlsson.scheduler.task.helper.CustomTask;
@@ -36,11 +28,8 @@ import com.zaxxer.hikari.HikariDataSource;
  * Arguments: JDBC URL, user, threads, polling interval (ms), pool size; password in PEER_DB_PASSWORD.
  */
 public final class DbSchedulerPeer {
-    private static final AtomicLong ran = new AtomicLong();
-    /** Per steady run: scheduling time (ns, System.nanoTime) by instance number, start and end delays. */
-    private static volatile long[] scheduledAt = new long[0];
-    private static volatile long[] startDelay = new long[0];
-    private static volatile long[] endDelay = new long[0];
+    /** The steady load in progress. */
+    private static volatile Load.Steady steady;
 
     private DbSchedulerPeer() {
     }
@@ -64,14 +53,13 @@ public final class DbSchedulerPeer {
             String id = instance.getId();
             int i = id.startsWith("s") ? Integer.parseInt(id.substring(1)) : -1;
             if (i >= 0) {
-                startDelay[i] = System.nanoTime() - scheduledAt[i];
+                steady.started(i);
             }
             return (complete, operations) -> {
                 operations.remove();
                 if (i >= 0) {
-                    endDelay[i] = System.nanoTime() - scheduledAt[i];
+                    steady.ended(i);
                 }
-                ran.incrementAndGet();
             };
         });
         Scheduler scheduler = Scheduler.create(ds, noop).threads(threads).pollingInterval(Duration.ofMillis(pollMs))
@@ -94,7 +82,7 @@ public final class DbSchedulerPeer {
                 long startMs = System.currentTimeMillis();
                 AtomicInteger next = new AtomicInteger();
                 Instant tomorrow = Instant.now().plus(Duration.ofDays(1));
-                long ms = timed(t, () -> {
+                long ms = Load.timed(t, () -> {
                     int i;
                     while ((i = next.getAndIncrement()) < n) {
                         scheduler.schedule(noop.instance(prefix + i), tomorrow);
@@ -108,7 +96,11 @@ public final class DbSchedulerPeer {
                 scheduler.triggerCheckForDueExecutions();
                 System.out.println("RESULT {}");
             }
-            case "steady" -> System.out.println("RESULT " + steady(scheduler, noop, Integer.parseInt(cmd[1]), Integer.parseInt(cmd[2])));
+            case "steady" -> {
+                int rate = Integer.parseInt(cmd[1]);
+                steady = new Load.Steady(rate, Integer.parseInt(cmd[2]));
+                System.out.println("RESULT " + steady.run(rate, i -> scheduler.schedule(noop.instance("s" + i), Instant.now())));
+            }
             case "quit" -> {
                 scheduler.stop();
                 ds.close();
@@ -122,75 +114,5 @@ public final class DbSchedulerPeer {
         }
         scheduler.stop();
         ds.close();
-    }
-
-    private static String steady(Scheduler scheduler, CustomTask<Void> noop, int rate, int seconds) throws Exception {
-        int n = rate * seconds;
-        scheduledAt = new long[n];
-        startDelay = new long[n];
-        endDelay = new long[n];
-        long before = ran.get();
-        long periodNs = 1_000_000_000L / rate;
-        AtomicInteger next = new AtomicInteger();
-        AtomicInteger late = new AtomicInteger();
-        long start = System.nanoTime() + 50_000_000L;
-        timed(4, () -> {
-            int i;
-            while ((i = next.getAndIncrement()) < n) {
-                long wait = start + i * periodNs - System.nanoTime();
-                if (wait > 0) {
-                    try {
-                        TimeUnit.NANOSECONDS.sleep(wait);
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                        return;
-                    }
-                } else if (wait < -periodNs) {
-                    late.incrementAndGet();
-                }
-                scheduledAt[i] = System.nanoTime();
-                scheduler.schedule(noop.instance("s" + i), Instant.now());
-            }
-        });
-        long deadline = System.currentTimeMillis() + 300_000;
-        while (ran.get() - before < n && System.currentTimeMillis() < deadline) {
-            Thread.sleep(20);
-        }
-        return "{\"n\":" + n + ",\"ran\":" + (ran.get() - before) + ",\"late\":" + late.get() + ",\"runningP50\":" + pct(startDelay, 50)
-                + ",\"runningP99\":" + pct(startDelay, 99) + ",\"endedP50\":" + pct(endDelay, 50) + ",\"endedP99\":" + pct(endDelay, 99) + "}";
-    }
-
-    /** @return the percentile in ms of the recorded delays (ns) */
-    static double pct(long[] delaysNs, int p) {
-        long[] sorted = Arrays.stream(delaysNs).filter(d -> d > 0).sorted().toArray();
-        if (sorted.length == 0) {
-            return -1;
-        }
-        int i = (int) Math.ceil(p / 100.0 * sorted.length) - 1;
-        return sorted[Math.max(0, Math.min(sorted.length - 1, i))] / 1_000_000.0;
-    }
-
-    static long timed(int threads, Runnable work) throws Exception {
-        ExecutorService pool = Executors.newFixedThreadPool(threads);
-        AtomicReference<RuntimeException> failure = new AtomicReference<>();
-        long start = System.nanoTime();
-        List<java.util.concurrent.Future<?>> futures = new ArrayList<>();
-        for (int t = 0; t < threads; t++) {
-            futures.add(pool.submit(() -> {
-                try {
-                    work.run();
-                } catch (RuntimeException e) {
-                    failure.compareAndSet(null, e);
-                }
-            }));
-        }
-        for (java.util.concurrent.Future<?> f : futures) {
-            f.get();
-        }
-        pool.shutdown();
-        if (failure.get() != null) {
-            throw failure.get();
-        }
-        return (System.nanoTime() - start) / 1_000_000;
     }
 }

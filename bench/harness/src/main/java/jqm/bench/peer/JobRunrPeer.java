@@ -6,9 +6,7 @@ import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.ZonedDateTime;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.IntStream;
 
 import org.jobrunr.configuration.JobRunr;
@@ -37,32 +35,26 @@ import com.zaxxer.hikari.HikariDataSource;
  * password in PEER_DB_PASSWORD.
  */
 public final class JobRunrPeer {
-    private static final AtomicLong ran = new AtomicLong();
-    /** The steady load's jobs that ran. */
-    private static final AtomicLong timedRan = new AtomicLong();
-    private static volatile long[] scheduledAt = new long[0];
-    private static volatile long[] startDelay = new long[0];
-    private static volatile long[] endDelay = new long[0];
+    /** The steady load in progress. */
+    private static volatile Load.Steady steady;
 
     private JobRunrPeer() {
     }
 
     /** The job of the enqueue and drain measures: nothing. Public and static, as JobRunr calls it. */
     public static void noop() {
-        ran.incrementAndGet();
+        // nothing
     }
 
     /** The job of the drain's bulk enqueue (JobRunr's stream enqueue passes each element). */
     public static void drained(int i) {
-        ran.incrementAndGet();
+        // nothing
     }
 
     /** The job of the steady load: records its delays. */
     public static void timed(int i) {
-        long now = System.nanoTime();
-        startDelay[i] = now - scheduledAt[i];
-        endDelay[i] = System.nanoTime() - scheduledAt[i];
-        timedRan.incrementAndGet();
+        steady.started(i);
+        steady.ended(i);
     }
 
     public static void main(String[] args) throws Exception {
@@ -98,7 +90,7 @@ public final class JobRunrPeer {
                 long startMs = System.currentTimeMillis();
                 AtomicInteger next = new AtomicInteger();
                 ZonedDateTime tomorrow = ZonedDateTime.now().plusDays(1);
-                long ms = DbSchedulerPeer.timed(t, () -> {
+                long ms = Load.timed(t, () -> {
                     while (next.getAndIncrement() < n) {
                         scheduler.schedule(tomorrow, () -> JobRunrPeer.noop());
                     }
@@ -117,7 +109,11 @@ public final class JobRunrPeer {
                 server.getJobSteward().notifyThreadIdle();
                 System.out.println("RESULT {}");
             }
-            case "steady" -> System.out.println("RESULT " + steady(scheduler, Integer.parseInt(cmd[1]), Integer.parseInt(cmd[2])));
+            case "steady" -> {
+                int rate = Integer.parseInt(cmd[1]);
+                steady = new Load.Steady(rate, Integer.parseInt(cmd[2]));
+                System.out.println("RESULT " + steady.run(rate, i -> scheduler.enqueue(() -> JobRunrPeer.timed(i))));
+            }
             case "quit" -> {
                 JobRunr.destroy();
                 ds.close();
@@ -131,43 +127,5 @@ public final class JobRunrPeer {
         }
         JobRunr.destroy();
         ds.close();
-    }
-
-    private static String steady(JobScheduler scheduler, int rate, int seconds) throws Exception {
-        int n = rate * seconds;
-        scheduledAt = new long[n];
-        startDelay = new long[n];
-        endDelay = new long[n];
-        long before = timedRan.get();
-        long periodNs = 1_000_000_000L / rate;
-        AtomicInteger next = new AtomicInteger();
-        AtomicInteger late = new AtomicInteger();
-        long start = System.nanoTime() + 50_000_000L;
-        DbSchedulerPeer.timed(4, () -> {
-            int i;
-            while ((i = next.getAndIncrement()) < n) {
-                long wait = start + i * periodNs - System.nanoTime();
-                if (wait > 0) {
-                    try {
-                        TimeUnit.NANOSECONDS.sleep(wait);
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                        return;
-                    }
-                } else if (wait < -periodNs) {
-                    late.incrementAndGet();
-                }
-                int job = i;
-                scheduledAt[job] = System.nanoTime();
-                scheduler.enqueue(() -> JobRunrPeer.timed(job));
-            }
-        });
-        long deadline = System.currentTimeMillis() + 300_000;
-        while (timedRan.get() - before < n && System.currentTimeMillis() < deadline) {
-            Thread.sleep(20);
-        }
-        return "{\"n\":" + n + ",\"ran\":" + (timedRan.get() - before) + ",\"late\":" + late.get() + ",\"runningP50\":"
-                + DbSchedulerPeer.pct(startDelay, 50) + ",\"runningP99\":" + DbSchedulerPeer.pct(startDelay, 99) + ",\"endedP50\":"
-                + DbSchedulerPeer.pct(endDelay, 50) + ",\"endedP99\":" + DbSchedulerPeer.pct(endDelay, 99) + "}";
     }
 }
