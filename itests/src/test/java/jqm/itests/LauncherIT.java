@@ -1,6 +1,7 @@
 package jqm.itests;
 
 import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertTrue;
 import static org.junit.Assert.fail;
 
@@ -191,6 +192,12 @@ public class LauncherIT {
         assertTrue(audit, audit.matches("(?s).*configuration jqm.queue~reports created by "
                 + java.util.regex.Pattern.quote(Files.getOwner(root.resolve("conf/jqm.queue-reports.cfg")).getName())
                 + " \\(file [^)]*jqm.queue-reports.cfg\\): \\{description=Monthly reports, max.concurrent=2\\}.*"));
+
+        // The payload bundle was started once: not stopped and started again under the node's first instances
+        // (bnd's launcher gave every bundle installed at run time its default start level, 8, above the framework's).
+        String running = Files.readString(log, StandardCharsets.UTF_8);
+        assertEquals(running, 1, Pattern.compile("Job definition HelloWorld deployed by payload bundle").matcher(running).results().count());
+        assertFalse(running, running.contains("Payload of job definition HelloWorld removed"));
 
         // SIGTERM, as a service manager stops it: a clean stop, within the stop timeout.
         node.destroy();
