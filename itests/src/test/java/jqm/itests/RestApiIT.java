@@ -443,6 +443,12 @@ public class RestApiIT extends JqmTestSupport {
         assertTrue(e.toString(), e.path("userReadableMessage").asText().contains("ENDED"));
         error(400, "POST", "/ji/" + done + "/priority/99", null);
         error(404, "GET", "/nothing/here", null);
+        // A body over the limit (1 MiB) is refused, unread, with its own answer; the caller still gets that answer,
+        // not a connection cut under it while it sends (the HTTP runtime reads what is left of the body).
+        for (int size : new int[] { 1_200_000, 30_000_000 }) {
+            e = error(413, "POST", "/ji", "{\"applicationName\":\"HelloWorld\",\"parameters\":{\"x\":\"" + "a".repeat(size) + "\"}}");
+            assertEquals("TOO_LARGE", e.path("code").asText());
+        }
         error(405, "PUT", "/ji", "{}");
         // Nothing was lost or changed by the refusals.
         assertEquals(State.ENDED, client.get(done).getState());
