@@ -326,12 +326,12 @@ public final class Bench {
         }
         for (int i = 1; i < STARTS; i++) {
             try (JqmNode node = jqmNode(db, "jqm-a")) {
-                figures.add("startup", STARTUP, "ms", false, JQM, node.awaitReady());
+                startup(JQM, node.awaitReady());
             }
         }
         try (JqmNode node = jqmNode(db, "jqm-a")) {
             node.credentialsOf(firstStart);
-            figures.add("startup", STARTUP, "ms", false, JQM, node.awaitReady());
+            startup(JQM, node.awaitReady());
             awaitQueue(db, "sink");
             idleTransactions(JQM, db);
             // Warm-up, not measured: the figures are those of a node that has been running a while.
@@ -481,6 +481,20 @@ public final class Bench {
         return new Peer(jqm.bench.peer.DbSchedulerPeer.class, work, name, pg.url(db), pg.user, pg.password, slots, pollMs, poolSize, javaOpts);
     }
 
+    private Peer jobRunr(String db) throws Exception {
+        return new Peer(jqm.bench.peer.JobRunrPeer.class, work, "jobrunr-a", pg.url(db), pg.user, pg.password, slots, pollMs, poolSize, javaOpts);
+    }
+
+    /** Records one start of an engine (ms from its JVM's launch to accepting work). */
+    private void startup(String engine, double ms) {
+        figures.add("startup", STARTUP, "ms", false, engine, ms);
+    }
+
+    /** @return a peer's start-up, as it reports it once ready */
+    private static double startupMs(Peer p) throws Exception {
+        return JSON.readTree(p.awaitReady()).get("startupMs").asDouble();
+    }
+
     private String peerDatabase() throws Exception {
         String db = newDatabase();
         // db-scheduler's PostgreSQL table, as its documentation gives it
@@ -498,11 +512,11 @@ public final class Bench {
         String db = peerDatabase();
         for (int i = 1; i < STARTS; i++) {
             try (Peer p = peer(db, "peer-a")) {
-                figures.add("startup", STARTUP, "ms", false, PEER, JSON.readTree(p.awaitReady()).get("startupMs").asDouble());
+                startup(PEER, startupMs(p));
             }
         }
         try (Peer p = peer(db, "peer-a")) {
-            figures.add("startup", STARTUP, "ms", false, PEER, JSON.readTree(p.awaitReady()).get("startupMs").asDouble());
+            startup(PEER, startupMs(p));
             idleTransactions(PEER, db);
             // Warm-up, not measured, as for JQM.
             p.command("enqueue " + size(4_000) + " 4");
@@ -583,22 +597,19 @@ public final class Bench {
      */
     private void jobRunrOneNode() throws Exception {
         String db = newDatabase();
-        try (Peer p = new Peer(jqm.bench.peer.JobRunrPeer.class, work, "jobrunr-a", pg.url(db), pg.user, pg.password, slots, pollMs, poolSize,
-                javaOpts)) {
+        try (Peer p = jobRunr(db)) {
             p.awaitReady();
         }
         for (int i = 1; i < STARTS; i++) {
-            try (Peer p = new Peer(jqm.bench.peer.JobRunrPeer.class, work, "jobrunr-a", pg.url(db), pg.user, pg.password, slots, pollMs,
-                    poolSize, javaOpts)) {
-                figures.add("startup", STARTUP, "ms", false, JOBRUNR, JSON.readTree(p.awaitReady()).get("startupMs").asDouble());
+            try (Peer p = jobRunr(db)) {
+                startup(JOBRUNR, startupMs(p));
             }
         }
         String scheduled = "SELECT count(*) FROM jobrunr_jobs WHERE state = 'SCHEDULED'";
         String unschedule = "DELETE FROM jobrunr_jobs WHERE state = 'SCHEDULED'";
-        try (Peer p = new Peer(jqm.bench.peer.JobRunrPeer.class, work, "jobrunr-a", pg.url(db), pg.user, pg.password, slots, pollMs, poolSize,
-                javaOpts)) {
+        try (Peer p = jobRunr(db)) {
             // Its second start, as JQM's: its tables are there.
-            figures.add("startup", STARTUP, "ms", false, JOBRUNR, JSON.readTree(p.awaitReady()).get("startupMs").asDouble());
+            startup(JOBRUNR, startupMs(p));
             idleTransactions(JOBRUNR, db);
             p.command("enqueue " + size(4_000) + " 4");
             p.command("enqueue " + size(2_000) + " 1");
