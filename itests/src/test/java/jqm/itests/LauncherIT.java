@@ -381,6 +381,66 @@ public class LauncherIT {
                 !Files.readString(log).substring(before).contains("left attributed or running"));
     }
 
+    /** The files in the node's class data folder, by name. */
+    private java.util.List<String> cdsFiles() throws IOException {
+        try (java.util.stream.Stream<Path> files = Files.list(root.resolve("cds"))) {
+            return files.map(f -> f.getFileName().toString()).sorted().collect(java.util.stream.Collectors.toList());
+        }
+    }
+
+    @Test
+    public void aStopRecordsTheClassArchiveTheNextStartsMapAndAnArchiveCutShortIsDiscarded() throws Exception {
+        start();
+        awaitLog("this start records the classes it loads in \\S+/cds", 0);
+        awaitLog("JQM node accepting HTTP requests", 0);
+        awaitLog("Node \\S+ polling 1 queue", 0);
+        long firstPid = node.pid();
+        node.destroy();
+        assertTrue(node.waitFor(60, TimeUnit.SECONDS));
+        // Written as the JVM exits, under its process id (the launcher script's: it execs java).
+        java.util.List<String> written = cdsFiles();
+        assertEquals(written.toString(), 1, written.size());
+        Matcher name = Pattern.compile("(jqm-\\d+\\.jsa)\\." + firstPid).matcher(written.get(0));
+        assertTrue(written.toString(), name.matches());
+        String archive = name.group(1);
+        assertTrue("the JVM wrote a whole archive", Files.size(root.resolve("cds").resolve(written.get(0))) > 1_000_000);
+
+        // -Xshare:on: a JVM that cannot map the archive refuses to start.
+        env.put("JQM_JAVA_OPTS", "-Xshare:on");
+        int before = logLength();
+        start();
+        awaitLog("JQM node accepting HTTP requests", before);
+        awaitLog("Node \\S+ polling 1 queue", before);
+        assertEquals(java.util.List.of(archive), cdsFiles());
+        assertFalse("a start with the archive records none", Files.readString(log).substring(before).contains("this start records"));
+        node.destroy();
+        assertTrue(node.waitFor(60, TimeUnit.SECONDS));
+        assertEquals(java.util.List.of(archive), cdsFiles());
+
+        // As if the first node had been killed while writing it: the start checks it, removes it and records a new one.
+        env.remove("JQM_JAVA_OPTS");
+        Path cds = root.resolve("cds");
+        byte[] whole = Files.readAllBytes(cds.resolve(archive));
+        Files.write(cds.resolve(archive + "." + firstPid), java.util.Arrays.copyOf(whole, whole.length / 3));
+        Files.delete(cds.resolve(archive));
+        before = logLength();
+        start();
+        awaitLog("jqm: \\S+/cds/" + Pattern.quote(archive + "." + firstPid) + " cannot be used \\(its node was stopped while writing it\\?\\), removed",
+                before);
+        awaitLog("this start records the classes it loads", before);
+        awaitLog("JQM node accepting HTTP requests", before);
+        assertEquals(java.util.List.of(), cdsFiles());
+        try (java.util.stream.Stream<Path> files = Files.list(root)) {
+            assertFalse("the JVM that checked it left no crash report", files.anyMatch(f -> f.getFileName().toString().startsWith("hs_err")));
+        }
+        String out = Files.readString(log).substring(before);
+        assertFalse(out, out.contains("Aborted"));
+        long pid = node.pid();
+        node.destroy();
+        assertTrue(node.waitFor(60, TimeUnit.SECONDS));
+        assertEquals(java.util.List.of(archive + "." + pid), cdsFiles());
+    }
+
     @Test
     public void aNodeKilledWhileRunningMarksTheInstanceCrashedWhenItRestarts() throws Exception {
         start();
