@@ -127,6 +127,28 @@ public final class Bench {
         }
     }
 
+    /** bench.focus=startup: the starts of each engine alone, as in a repetition of the whole run (the peers alternating). */
+    private void startups() throws Exception {
+        String db = newDatabase();
+        JqmNode node = jqmNode(db, "jqm-a");
+        try (node) {
+            node.awaitReady();
+        }
+        for (int i = 0; i < STARTS; i++) {
+            try (JqmNode restarted = start(node, "jqm-a")) {
+                startup(JQM, restarted.awaitReady());
+            }
+        }
+        pg.drop(db);
+        db = peerDatabase();
+        for (int i = 0; i < STARTS; i++) {
+            try (Peer p = peer(db, "peer-a")) {
+                startup(PEER, startupMs(p));
+            }
+        }
+        pg.drop(db);
+    }
+
     /** @return how many instances an enqueue measure with that many threads enqueues */
     private int enqueued(int threads) {
         return size(threads == 1 ? 5_000 : 10_000);
@@ -170,6 +192,12 @@ public final class Bench {
             for (int rep = 0; rep < reps; rep++) {
                 jqmTwoNodes();
                 peerTwoNodes();
+            }
+            return;
+        }
+        if (System.getProperty("bench.focus", "").equals("startup")) {
+            for (int rep = 0; rep < reps; rep++) {
+                startups();
             }
             return;
         }
@@ -309,28 +337,34 @@ public final class Bench {
     // ---------------------------------------------------------------- JQM
 
     private JqmNode jqmNode(String db, String name) throws Exception {
+        return start(new JqmNode(work, name, pg.url(db), pg.user, slots, pollMs, payloadJar), name);
+    }
+
+    /** Starts a node, or starts a stopped one again on its root, as an operator restarts a node. */
+    private JqmNode start(JqmNode node, String name) throws Exception {
         String opts = javaOpts;
         if (Boolean.getBoolean("bench.jfr")) {
             opts += " -XX:StartFlightRecording=settings=profile,filename=" + work.resolve(name + "-" + (++recordings) + ".jfr");
         }
-        return new JqmNode(work, name, pg.url(db), pg.user, slots, pollMs, payloadJar).start(repo, pg.password, opts);
+        return node.start(repo, pg.password, opts);
     }
 
     private void jqmOneNode() throws Exception {
         String db = newDatabase();
-        // The first start creates the schema; start-up is measured on the second, as a node restarts.
-        JqmNode firstStart = jqmNode(db, "jqm-a");
-        try (firstStart) {
-            firstStart.awaitReady();
-            firstStart.credentials();
+        // The first start creates the schema and, as it stops, the node's class data archive (run/jqm); start-up is
+        // measured on the restarts of that node, on its root.
+        JqmNode node = jqmNode(db, "jqm-a");
+        try (node) {
+            node.awaitReady();
+            node.credentials();
         }
         for (int i = 1; i < STARTS; i++) {
-            try (JqmNode node = jqmNode(db, "jqm-a")) {
-                startup(JQM, node.awaitReady());
+            try (JqmNode restarted = start(node, "jqm-a")) {
+                startup(JQM, restarted.awaitReady());
             }
         }
-        try (JqmNode node = jqmNode(db, "jqm-a")) {
-            node.credentialsOf(firstStart);
+        start(node, "jqm-a");
+        try (node) {
             startup(JQM, node.awaitReady());
             awaitQueue(db, "sink");
             idleTransactions(JQM, db);

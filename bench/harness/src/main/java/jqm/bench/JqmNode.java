@@ -32,6 +32,7 @@ final class JqmNode implements AutoCloseable {
     final int port;
     private final String name;
     private Process process;
+    private int logFrom;
     private String auth;
     /** The other node of a cluster of two, if any. */
     private JqmNode other;
@@ -62,6 +63,8 @@ final class JqmNode implements AutoCloseable {
         pb.redirectInput(new File("/dev/null"));
         pb.redirectErrorStream(true);
         pb.redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+        // A restart of this node (its root kept) is read from where the previous start's output ends.
+        logFrom = whole().length();
         process = pb.start();
         return this;
     }
@@ -70,7 +73,13 @@ final class JqmNode implements AutoCloseable {
         return process.pid();
     }
 
+    /** @return what the node printed since its last start */
     String output() throws IOException {
+        String all = whole();
+        return all.substring(Math.min(logFrom, all.length()));
+    }
+
+    private String whole() throws IOException {
         return Files.exists(log) ? Files.readString(log, StandardCharsets.UTF_8) : "";
     }
 
