@@ -342,12 +342,15 @@ public class LauncherIT {
         Files.writeString(root.resolve("conf/jqm.http.cfg"), "some.password=hunter2-in-clear\n");
         Path payloads = Files.createDirectories(root.resolve("payloads"));
         Files.setPosixFilePermissions(payloads, PosixFilePermissions.fromString("rwxrwxrwx"));
+        Path cds = Files.createDirectories(root.resolve("cds"));
+        Files.setPosixFilePermissions(cds, PosixFilePermissions.fromString("rwxrwx---"));
         start();
         assertTrue("the node refuses to start", node.waitFor(60, TimeUnit.SECONDS));
         assertEquals(78, node.exitValue());
         String out = Files.readString(log);
         assertTrue(out, out.contains("Installation: the payloads folder " + payloads + " is writable by other accounts"));
         assertTrue(out, out.contains("chmod go-w " + payloads));
+        assertTrue(out, out.contains("Installation: the folder of the class data archive " + cds + " is writable by other accounts"));
         assertTrue(out, out.contains("holds some.password in clear text"));
         assertTrue(out, out.contains("Installation: the configuration file " + root.resolve("conf/jqm.http.cfg")
                 + " is readable or writable by other accounts (rw-r--r--): chmod 600"));

@@ -22,8 +22,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Looks at the node's installation when it starts: configuration readable or writable by other
- * accounts, node root or payloads folder or the runtime jar writable by others (anyone who can
- * write them runs code in the node), a secret in clear text in {@code conf/}, the node running as
+ * accounts, node root or payloads folder or the runtime jar or the class data archive writable by
+ * others (anyone who can write them runs code in the node), a secret in clear text in {@code conf/}, the node running as
  * root. Each problem is one warning naming the path and the fix. With {@code strict=true} in
  * {@code conf/jqm.node.cfg} the node refuses to start instead, and its process ends with status 78.
  */
@@ -82,15 +82,25 @@ public class InstallationCheck {
         Path root = Paths.get("").toAbsolutePath();
         writableByOthers(root, "the node root").ifPresent(problems::add);
         writableByOthers(Paths.get(config.payloads_dir()).toAbsolutePath(), "the payloads folder").ifPresent(problems::add);
-        runtimeJar().ifPresent(jar -> {
+        String[] args = ProcessHandle.current().info().arguments().orElse(new String[0]);
+        runtimeJar(args).ifPresent(jar -> {
             writableByOthers(jar, "the runtime jar").ifPresent(problems::add);
             writableByOthers(jar.getParent(), "the folder of the runtime jar").ifPresent(problems::add);
         });
+        // The class data archive the JVM maps (run/jqm's cds/), or writes as it exits for the next start.
+        for (String option : new String[] { "-XX:SharedArchiveFile=", "-XX:ArchiveClassesAtExit=" }) {
+            for (String arg : args) {
+                if (arg.startsWith(option) && arg.length() > option.length()) {
+                    Path archive = Paths.get(arg.substring(option.length())).toAbsolutePath();
+                    writableByOthers(archive, "the class data archive").ifPresent(problems::add);
+                    writableByOthers(archive.getParent(), "the folder of the class data archive").ifPresent(problems::add);
+                }
+            }
+        }
         return problems;
     }
 
-    private static Optional<Path> runtimeJar() {
-        String[] args = ProcessHandle.current().info().arguments().orElse(new String[0]);
+    private static Optional<Path> runtimeJar(String[] args) {
         for (int i = 0; i < args.length - 1; i++) {
             if (args[i].equals("-jar")) {
                 return Optional.of(Paths.get(args[i + 1]).toAbsolutePath());
