@@ -342,15 +342,16 @@ public class LauncherIT {
         Files.writeString(root.resolve("conf/jqm.http.cfg"), "some.password=hunter2-in-clear\n");
         Path payloads = Files.createDirectories(root.resolve("payloads"));
         Files.setPosixFilePermissions(payloads, PosixFilePermissions.fromString("rwxrwxrwx"));
-        Path cds = Files.createDirectories(root.resolve("cds"));
-        Files.setPosixFilePermissions(cds, PosixFilePermissions.fromString("rwxrwx---"));
         start();
         assertTrue("the node refuses to start", node.waitFor(60, TimeUnit.SECONDS));
         assertEquals(78, node.exitValue());
         String out = Files.readString(log);
         assertTrue(out, out.contains("Installation: the payloads folder " + payloads + " is writable by other accounts"));
         assertTrue(out, out.contains("chmod go-w " + payloads));
-        assertTrue(out, out.contains("Installation: the folder of the class data archive " + cds + " is writable by other accounts"));
+        // The JVM wrote its class data archive as it exited, but the engine never marked it as that of a whole start.
+        java.util.List<String> archives = cdsFiles();
+        assertEquals(archives.toString(), 1, archives.size());
+        assertTrue(archives.toString(), archives.get(0).matches("jqm-\\d+\\.jsa\\.\\d+"));
         assertTrue(out, out.contains("holds some.password in clear text"));
         assertTrue(out, out.contains("Installation: the configuration file " + root.resolve("conf/jqm.http.cfg")
                 + " is readable or writable by other accounts (rw-r--r--): chmod 600"));
@@ -400,12 +401,14 @@ public class LauncherIT {
         long firstPid = node.pid();
         node.destroy();
         assertTrue(node.waitFor(60, TimeUnit.SECONDS));
-        // Written as the JVM exits, under its process id (the launcher script's: it execs java).
+        // Written as the JVM exits, under its process id (the launcher script's: it execs java), and marked by the
+        // engine as that of a start that got to polling.
         java.util.List<String> written = cdsFiles();
-        assertEquals(written.toString(), 1, written.size());
+        assertEquals(written.toString(), 2, written.size());
         Matcher name = Pattern.compile("(jqm-\\d+\\.jsa)\\." + firstPid).matcher(written.get(0));
         assertTrue(written.toString(), name.matches());
         String archive = name.group(1);
+        assertEquals(archive + "." + firstPid + ".ready", written.get(1));
         assertTrue("the JVM wrote a whole archive", Files.size(root.resolve("cds").resolve(written.get(0))) > 1_000_000);
 
         // -Xshare:on: a JVM that cannot map the archive refuses to start.
@@ -420,28 +423,42 @@ public class LauncherIT {
         assertTrue(node.waitFor(60, TimeUnit.SECONDS));
         assertEquals(java.util.List.of(archive), cdsFiles());
 
-        // As if the first node had been killed while writing it: the start checks it, removes it and records a new one.
+        // As if a node had been killed while writing it, after it got to polling: checked, removed, recorded anew. And one
+        // written by a start that never got to polling (refused, or stopped early): removed unchecked.
         env.remove("JQM_JAVA_OPTS");
         Path cds = root.resolve("cds");
         byte[] whole = Files.readAllBytes(cds.resolve(archive));
-        Files.write(cds.resolve(archive + "." + firstPid), java.util.Arrays.copyOf(whole, whole.length / 3));
+        long dead = firstPid;
+        long unready = node.pid();
+        Files.write(cds.resolve(archive + "." + dead), java.util.Arrays.copyOf(whole, whole.length / 3));
+        Files.createFile(cds.resolve(archive + "." + dead + ".ready"));
+        Files.copy(cds.resolve(archive), cds.resolve(archive + "." + unready));
         Files.delete(cds.resolve(archive));
         before = logLength();
         start();
-        awaitLog("jqm: \\S+/cds/" + Pattern.quote(archive + "." + firstPid) + " cannot be used \\(its node was stopped while writing it\\?\\), removed",
+        awaitLog("jqm: \\S+/cds/" + Pattern.quote(archive + "." + dead) + " cannot be used \\(its node was stopped while writing it\\?\\), removed",
                 before);
+        awaitLog("jqm: \\S+/cds/" + Pattern.quote(archive + "." + unready)
+                + " was recorded by a start that did not get to polling \\(refused, or stopped early\\), removed", before);
         awaitLog("this start records the classes it loads", before);
         awaitLog("JQM node accepting HTTP requests", before);
-        assertEquals(java.util.List.of(), cdsFiles());
-        try (java.util.stream.Stream<Path> files = Files.list(root)) {
-            assertFalse("the JVM that checked it left no crash report", files.anyMatch(f -> f.getFileName().toString().startsWith("hs_err")));
-        }
+        awaitLog("Node \\S+ polling 1 queue", before);
         String out = Files.readString(log).substring(before);
-        assertFalse(out, out.contains("Aborted"));
+        assertFalse("the check of the archive cut short crashed quietly: " + out, out.contains("Aborted"));
         long pid = node.pid();
         node.destroy();
         assertTrue(node.waitFor(60, TimeUnit.SECONDS));
-        assertEquals(java.util.List.of(archive + "." + pid), cdsFiles());
+        assertEquals(java.util.List.of(archive + "." + pid, archive + "." + pid + ".ready"), cdsFiles());
+
+        // A class data folder other accounts can write to is not used, and the installation check reports it.
+        Files.setPosixFilePermissions(cds, PosixFilePermissions.fromString("rwxrwx---"));
+        before = logLength();
+        start();
+        awaitLog("jqm: no class data archive: " + Pattern.quote(cds.toString()) + " or a file in it is another account's or writable by others",
+                before);
+        awaitLog("Installation: the class data archive folder " + Pattern.quote(cds.toString()) + " is writable by other accounts", before);
+        awaitLog("JQM node accepting HTTP requests", before);
+        assertEquals(java.util.List.of(archive + "." + pid, archive + "." + pid + ".ready"), cdsFiles());
     }
 
     @Test

@@ -87,13 +87,17 @@ public class InstallationCheck {
             writableByOthers(jar, "the runtime jar").ifPresent(problems::add);
             writableByOthers(jar.getParent(), "the folder of the runtime jar").ifPresent(problems::add);
         });
-        // The class data archive the JVM maps (run/jqm's cds/), or writes as it exits for the next start.
+        // The class data archives: run/jqm's cds/ (which it leaves unused if writable by others), and the one the JVM
+        // maps, or writes as it exits for the next start.
+        writableByOthers(root.resolve("cds"), "the class data archive folder").ifPresent(problems::add);
         for (String option : new String[] { "-XX:SharedArchiveFile=", "-XX:ArchiveClassesAtExit=" }) {
             for (String arg : args) {
                 if (arg.startsWith(option) && arg.length() > option.length()) {
                     Path archive = Paths.get(arg.substring(option.length())).toAbsolutePath();
                     writableByOthers(archive, "the class data archive").ifPresent(problems::add);
-                    writableByOthers(archive.getParent(), "the folder of the class data archive").ifPresent(problems::add);
+                    if (!archive.getParent().equals(root.resolve("cds"))) {
+                        writableByOthers(archive.getParent(), "the class data archive folder").ifPresent(problems::add);
+                    }
                 }
             }
         }
