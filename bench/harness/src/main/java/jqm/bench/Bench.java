@@ -134,19 +134,29 @@ public final class Bench {
         try (node) {
             node.awaitReady();
         }
-        for (int i = 0; i < STARTS; i++) {
-            try (JqmNode restarted = start(node, "jqm-a")) {
+        restarts(node, STARTS);
+        pg.drop(db);
+        db = peerDatabase();
+        peerStarts(db, STARTS);
+        pg.drop(db);
+    }
+
+    /** Restarts a stopped node that many times on its root, and records each start. */
+    private void restarts(JqmNode node, int times) throws Exception {
+        for (int i = 0; i < times; i++) {
+            try (JqmNode restarted = start(node)) {
                 startup(JQM, restarted.awaitReady());
             }
         }
-        pg.drop(db);
-        db = peerDatabase();
-        for (int i = 0; i < STARTS; i++) {
+    }
+
+    /** Starts db-scheduler that many times on its database, and records each start. */
+    private void peerStarts(String db, int times) throws Exception {
+        for (int i = 0; i < times; i++) {
             try (Peer p = peer(db, "peer-a")) {
                 startup(PEER, startupMs(p));
             }
         }
-        pg.drop(db);
     }
 
     /** @return how many instances an enqueue measure with that many threads enqueues */
@@ -337,14 +347,14 @@ public final class Bench {
     // ---------------------------------------------------------------- JQM
 
     private JqmNode jqmNode(String db, String name) throws Exception {
-        return start(new JqmNode(work, name, pg.url(db), pg.user, slots, pollMs, payloadJar), name);
+        return start(new JqmNode(work, name, pg.url(db), pg.user, slots, pollMs, payloadJar));
     }
 
     /** Starts a node, or starts a stopped one again on its root, as an operator restarts a node. */
-    private JqmNode start(JqmNode node, String name) throws Exception {
+    private JqmNode start(JqmNode node) throws Exception {
         String opts = javaOpts;
         if (Boolean.getBoolean("bench.jfr")) {
-            opts += " -XX:StartFlightRecording=settings=profile,filename=" + work.resolve(name + "-" + (++recordings) + ".jfr");
+            opts += " -XX:StartFlightRecording=settings=profile,filename=" + work.resolve(node.name + "-" + (++recordings) + ".jfr");
         }
         return node.start(repo, pg.password, opts);
     }
@@ -358,12 +368,8 @@ public final class Bench {
             node.awaitReady();
             node.credentials();
         }
-        for (int i = 1; i < STARTS; i++) {
-            try (JqmNode restarted = start(node, "jqm-a")) {
-                startup(JQM, restarted.awaitReady());
-            }
-        }
-        start(node, "jqm-a");
+        restarts(node, STARTS - 1);
+        start(node);
         try (node) {
             startup(JQM, node.awaitReady());
             awaitQueue(db, "sink");
@@ -544,11 +550,7 @@ public final class Bench {
 
     private void peerOneNode() throws Exception {
         String db = peerDatabase();
-        for (int i = 1; i < STARTS; i++) {
-            try (Peer p = peer(db, "peer-a")) {
-                startup(PEER, startupMs(p));
-            }
-        }
+        peerStarts(db, STARTS - 1);
         try (Peer p = peer(db, "peer-a")) {
             startup(PEER, startupMs(p));
             idleTransactions(PEER, db);

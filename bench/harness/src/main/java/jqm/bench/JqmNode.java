@@ -30,7 +30,7 @@ final class JqmNode implements AutoCloseable {
     final Path root;
     final Path log;
     final int port;
-    private final String name;
+    final String name;
     private Process process;
     private int logFrom;
     private String auth;

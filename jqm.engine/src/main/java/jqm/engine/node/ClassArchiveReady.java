@@ -27,15 +27,13 @@ public class ClassArchiveReady {
 
     @Activate
     public ClassArchiveReady(@Reference NodeStatus polling) {
-        for (String arg : ProcessHandle.current().info().arguments().orElse(new String[0])) {
-            if (arg.startsWith(OPTION) && arg.length() > OPTION.length()) {
-                Path mark = Paths.get(arg.substring(OPTION.length()) + ".ready");
-                try {
-                    Files.deleteIfExists(mark);
-                    Files.createFile(mark);
-                } catch (IOException e) {
-                    LOG.warn("Cannot mark the class data archive as that of a whole start ({}): the next start records it again", mark, e);
-                }
+        for (Path archive : new JvmOptions().paths(OPTION)) {
+            Path mark = Paths.get(archive + ".ready");
+            try {
+                Files.deleteIfExists(mark);
+                Files.createFile(mark);
+            } catch (IOException e) {
+                LOG.warn("Cannot mark the class data archive as that of a whole start ({}): the next start records it again", mark, e);
             }
         }
     }

@@ -23,8 +23,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Looks at the node's installation when it starts: configuration readable or writable by other
  * accounts, node root or payloads folder or the runtime jar or the class data archive writable by
- * others (anyone who can write them runs code in the node), a secret in clear text in {@code conf/}, the node running as
- * root. Each problem is one warning naming the path and the fix. With {@code strict=true} in
+ * others (anyone who can write them runs code in the node), a secret in clear text in
+ * {@code conf/}, the node running as root. Each problem is one warning naming the path and the fix. With {@code strict=true} in
  * {@code conf/jqm.node.cfg} the node refuses to start instead, and its process ends with status 78.
  */
 @Component(immediate = true, configurationPid = LocalNode.PID, configurationPolicy = ConfigurationPolicy.OPTIONAL)
@@ -82,35 +82,24 @@ public class InstallationCheck {
         Path root = Paths.get("").toAbsolutePath();
         writableByOthers(root, "the node root").ifPresent(problems::add);
         writableByOthers(Paths.get(config.payloads_dir()).toAbsolutePath(), "the payloads folder").ifPresent(problems::add);
-        String[] args = ProcessHandle.current().info().arguments().orElse(new String[0]);
-        runtimeJar(args).ifPresent(jar -> {
+        JvmOptions jvm = new JvmOptions();
+        jvm.jar().ifPresent(jar -> {
             writableByOthers(jar, "the runtime jar").ifPresent(problems::add);
             writableByOthers(jar.getParent(), "the folder of the runtime jar").ifPresent(problems::add);
         });
         // The class data archives: run/jqm's cds/ (which it leaves unused if writable by others), and the one the JVM
         // maps, or writes as it exits for the next start.
-        writableByOthers(root.resolve("cds"), "the class data archive folder").ifPresent(problems::add);
-        for (String option : new String[] { "-XX:SharedArchiveFile=", "-XX:ArchiveClassesAtExit=" }) {
-            for (String arg : args) {
-                if (arg.startsWith(option) && arg.length() > option.length()) {
-                    Path archive = Paths.get(arg.substring(option.length())).toAbsolutePath();
-                    writableByOthers(archive, "the class data archive").ifPresent(problems::add);
-                    if (!archive.getParent().equals(root.resolve("cds"))) {
-                        writableByOthers(archive.getParent(), "the class data archive folder").ifPresent(problems::add);
-                    }
-                }
+        Path cds = root.resolve("cds");
+        writableByOthers(cds, "the class data archive folder").ifPresent(problems::add);
+        List<Path> archives = new ArrayList<>(jvm.paths("-XX:SharedArchiveFile="));
+        archives.addAll(jvm.paths(ClassArchiveReady.OPTION));
+        for (Path archive : archives) {
+            writableByOthers(archive, "the class data archive").ifPresent(problems::add);
+            if (!archive.getParent().equals(cds)) {
+                writableByOthers(archive.getParent(), "the class data archive folder").ifPresent(problems::add);
             }
         }
         return problems;
-    }
-
-    private static Optional<Path> runtimeJar(String[] args) {
-        for (int i = 0; i < args.length - 1; i++) {
-            if (args[i].equals("-jar")) {
-                return Optional.of(Paths.get(args[i + 1]).toAbsolutePath());
-            }
-        }
-        return Optional.empty();
     }
 
     private static Optional<Set<PosixFilePermission>> permissions(Path p) {
